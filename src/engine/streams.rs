@@ -1,0 +1,291 @@
+//! Counter-based random streams: the only source of randomness in a simulation.
+//!
+//! Owns: how a random number is keyed. Every decision draws from a stream whose key is
+//! (seed, replicate, step, [`Purpose`]) and whose stream number is the entity deciding (an
+//! agent id, a tie's two ends, an activity index). Nothing is shared between decisions, so
+//! the numbers an agent sees do not depend on which thread ran it, in which order, or on
+//! how many replicates a run has: replicate 3 of a 10-replicate run equals replicate 3 of a
+//! 4-replicate run.
+//! Must never: keep a generator that outlives one decision-maker's work in one step, or
+//! read a global or thread-local generator.
+//!
+//! Two kinds of stream:
+//! - [`Streams::rng`]: a ChaCha8 generator (rand_chacha) whose 256-bit key holds seed,
+//!   replicate, step and purpose, and whose 64-bit stream number is the entity. Keys and
+//!   stream numbers are laid out side by side, never hashed, so two different
+//!   (seed, replicate, step, purpose, entity) tuples can never collide.
+//! - [`Streams::pair_uniform`]: one uniform number for an unordered pair of agents, for
+//!   decisions both ends of a tie must agree on without talking (is this tie active this
+//!   step?). It is a keyed integer hash (the SplitMix64 finaliser applied in a chain over the
+//!   key words, in the spirit of Random123's counter-based generators): a ChaCha block per
+//!   tie per step would cost more than the rest of the step.
+//!
+//! Sampling helpers ([`Draw`]) are written here rather than taken from `rand`'s
+//! distributions so that a dependency upgrade can never change the numbers a scenario gives.
+
+use rand::Rng;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// What a random draw decides. Part of every stream key; add new purposes at the end so
+/// existing scenarios keep their numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Role assignment to network positions.
+    Population = 1,
+    /// Agent attributes at the start (norm, resources, strategy).
+    Attributes = 2,
+    /// The initial network (per generator block).
+    Network = 3,
+    /// Whether a tie is active this step (pair-keyed).
+    Contact = 4,
+    /// An agent's choice of action in its games this step.
+    Action = 5,
+    /// Misreading of observed actions.
+    Misread = 6,
+    /// Membership of group activities (per activity).
+    Activity = 7,
+    /// Whether co-members of an activity who did not know each other form a tie (pair-keyed).
+    ActivityTie = 8,
+    /// Introductions through mutual contacts.
+    Introduction = 9,
+    /// Chance meetings.
+    ChanceMeeting = 10,
+    /// Strategy and norm learning.
+    Learning = 11,
+    /// Layout of network pictures (output only; never feeds back into the state).
+    Layout = 12,
+    /// How many activities of a type run this step (per activity type).
+    ActivityCount = 13,
+}
+
+/// Keyed stream factory for one replicate of one run. Cheap to copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Streams {
+    seed: u64,
+    replicate: u64,
+}
+
+/// The step number used for draws made before the first step (initial state).
+pub const SETUP_STEP: u64 = u64::MAX;
+
+impl Streams {
+    /// Streams of replicate `replicate` of a run with master seed `seed`.
+    pub fn new(seed: u64, replicate: u64) -> Streams {
+        Streams { seed, replicate }
+    }
+
+    /// The replicate these streams belong to.
+    pub fn replicate(&self) -> u64 {
+        self.replicate
+    }
+
+    /// A generator for `entity` deciding `purpose` at `step` (use [`SETUP_STEP`] for the
+    /// initial state). Create one per decision-maker per step, not one per draw.
+    pub fn rng(&self, purpose: Purpose, step: u64, entity: u64) -> ChaCha8Rng {
+        let mut key = [0u8; 32];
+        key[0..8].copy_from_slice(&self.seed.to_le_bytes());
+        key[8..16].copy_from_slice(&self.replicate.to_le_bytes());
+        key[16..24].copy_from_slice(&step.to_le_bytes());
+        key[24..32].copy_from_slice(&(purpose as u64).to_le_bytes());
+        let mut rng = ChaCha8Rng::from_seed(key);
+        rng.set_stream(entity);
+        rng
+    }
+
+    /// A uniform number in [0, 1) for the unordered pair {a, b} deciding `purpose` at `step`;
+    /// `pair_uniform(p, s, a, b) == pair_uniform(p, s, b, a)`.
+    #[inline]
+    pub fn pair_uniform(&self, purpose: Purpose, step: u64, a: u32, b: u32) -> f64 {
+        let (low, high) = if a <= b { (a, b) } else { (b, a) };
+        let pair = ((low as u64) << 32) | high as u64;
+        let mut state = mix64(self.seed ^ 0x6a09_e667_f3bc_c908);
+        state = mix64(state ^ self.replicate.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        state = mix64(state ^ step.wrapping_mul(0xbf58_476d_1ce4_e5b9));
+        state = mix64(state ^ (purpose as u64).wrapping_mul(0x94d0_49bb_1331_11eb));
+        state = mix64(state ^ pair);
+        unit_from_bits(mix64(state))
+    }
+}
+
+/// The SplitMix64 finaliser: a bijection on u64 with full avalanche.
+#[inline]
+fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The top 53 bits of `bits` as a number in [0, 1).
+#[inline]
+fn unit_from_bits(bits: u64) -> f64 {
+    (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Sampling on any generator, defined here so the numbers are ours to keep stable.
+pub trait Draw {
+    /// Uniform in [0, 1).
+    fn uniform(&mut self) -> f64;
+    /// True with probability `p` (p ≤ 0: never, p ≥ 1: always).
+    fn chance(&mut self, p: f64) -> bool;
+    /// Uniform integer in [0, n); `n` must be > 0.
+    fn below(&mut self, n: u64) -> u64;
+    /// Standard normal (Box–Muller; one of the pair is discarded for simplicity).
+    fn standard_normal(&mut self) -> f64;
+    /// Fisher–Yates shuffle.
+    fn shuffle<T>(&mut self, items: &mut [T]);
+    /// Index drawn with probability proportional to `weights` (non-negative, not all zero);
+    /// `None` when every weight is zero.
+    fn weighted_index(&mut self, weights: &[f64]) -> Option<usize>;
+}
+
+impl<R: Rng> Draw for R {
+    #[inline]
+    fn uniform(&mut self) -> f64 {
+        unit_from_bits(self.next_u64())
+    }
+
+    #[inline]
+    fn chance(&mut self, p: f64) -> bool {
+        if p <= 0.0 {
+            false
+        } else if p >= 1.0 {
+            true
+        } else {
+            self.uniform() < p
+        }
+    }
+
+    /// Lemire's multiply-and-reject method: exact, one multiplication in the common case.
+    #[inline]
+    fn below(&mut self, n: u64) -> u64 {
+        debug_assert!(n > 0, "below(0)");
+        let threshold = n.wrapping_neg() % n;
+        loop {
+            let product = (self.next_u64() as u128) * (n as u128);
+            if (product as u64) >= threshold {
+                return (product >> 64) as u64;
+            }
+        }
+    }
+
+    fn standard_normal(&mut self) -> f64 {
+        let u1 = 1.0 - self.uniform(); // (0, 1], so ln is finite
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            items.swap(i, j);
+        }
+    }
+
+    fn weighted_index(&mut self, weights: &[f64]) -> Option<usize> {
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 || total.is_nan() {
+            return None;
+        }
+        let target = self.uniform() * total;
+        let mut cumulative = 0.0;
+        let mut last_positive = None;
+        for (index, weight) in weights.iter().enumerate() {
+            if *weight > 0.0 {
+                cumulative += weight;
+                last_positive = Some(index);
+                if target < cumulative {
+                    return Some(index);
+                }
+            }
+        }
+        last_positive // rounding left target at the very top
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_key_same_numbers_other_key_other_numbers() {
+        let streams = Streams::new(42, 3);
+        let a: Vec<u64> = {
+            let mut rng = streams.rng(Purpose::Action, 7, 11);
+            (0..4).map(|_| rng.next_u64()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut rng = Streams::new(42, 3).rng(Purpose::Action, 7, 11);
+            (0..4).map(|_| rng.next_u64()).collect()
+        };
+        assert_eq!(a, b);
+        for other in [
+            Streams::new(43, 3).rng(Purpose::Action, 7, 11),
+            Streams::new(42, 4).rng(Purpose::Action, 7, 11),
+            Streams::new(42, 3).rng(Purpose::Misread, 7, 11),
+            Streams::new(42, 3).rng(Purpose::Action, 8, 11),
+            Streams::new(42, 3).rng(Purpose::Action, 7, 12),
+        ] {
+            let mut other = other;
+            let c: Vec<u64> = (0..4).map(|_| other.next_u64()).collect();
+            assert_ne!(a, c);
+        }
+    }
+
+    #[test]
+    fn pair_uniform_is_symmetric_and_uniform() {
+        let streams = Streams::new(1, 0);
+        assert_eq!(
+            streams.pair_uniform(Purpose::Contact, 5, 3, 9),
+            streams.pair_uniform(Purpose::Contact, 5, 9, 3)
+        );
+        // Mean of 200k draws of U(0,1): sd of the mean is 0.2887/sqrt(2e5) = 6.5e-4;
+        // a tolerance of 0.004 is over 6 standard deviations.
+        let n = 200_000u32;
+        let mut sum = 0.0;
+        let mut below_tenth = 0u32;
+        for k in 0..n {
+            let u = streams.pair_uniform(Purpose::Contact, (k % 7) as u64, k, k / 3 + 1);
+            assert!((0.0..1.0).contains(&u));
+            sum += u;
+            below_tenth += (u < 0.1) as u32;
+        }
+        assert!((sum / n as f64 - 0.5).abs() < 0.004);
+        // share below 0.1: sd = sqrt(0.09/2e5) = 6.7e-4
+        assert!((below_tenth as f64 / n as f64 - 0.1).abs() < 0.004);
+    }
+
+    #[test]
+    fn below_and_shuffle_stay_in_range() {
+        let mut rng = Streams::new(9, 0).rng(Purpose::Learning, 0, 0);
+        let mut counts = [0u32; 5];
+        for _ in 0..50_000 {
+            counts[rng.below(5) as usize] += 1;
+        }
+        // each count ~ Binomial(50000, 0.2): sd 89; tolerance 600 is > 6 sd
+        for count in counts {
+            assert!((count as i64 - 10_000).abs() < 600, "{counts:?}");
+        }
+        let mut items: Vec<u32> = (0..100).collect();
+        rng.shuffle(&mut items);
+        let mut sorted = items.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..100).collect::<Vec<_>>());
+        assert_ne!(items, sorted);
+    }
+
+    #[test]
+    fn normal_has_unit_moments_and_weights_are_respected() {
+        let mut rng = Streams::new(5, 1).rng(Purpose::Attributes, SETUP_STEP, 0);
+        let n = 100_000;
+        let draws: Vec<f64> = (0..n).map(|_| rng.standard_normal()).collect();
+        let mean = draws.iter().sum::<f64>() / n as f64;
+        let var = draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+        assert!(mean.abs() < 0.02, "mean {mean}"); // sd of mean 0.0032
+        assert!((var - 1.0).abs() < 0.03, "var {var}"); // sd of var ~0.0045
+        assert_eq!(rng.weighted_index(&[0.0, 0.0]), None);
+        assert_eq!(rng.weighted_index(&[0.0, 2.0, 0.0]), Some(1));
+    }
+}

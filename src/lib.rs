@@ -1,0 +1,7 @@
+//! # gotong
+//!
+//! An agent-based simulation of networking and cooperation in a school community.
+pub mod engine;
+pub mod model;
+pub mod network;
+pub mod scenario;

@@ -1,0 +1,2 @@
+//! What a school community is.
+pub mod role;

@@ -1,0 +1,334 @@
+//! The tie structure: an undirected simple graph stored as directed *views* in CSR form.
+//!
+//! Owns: which agents are tied, the position of every view i→j in the per-view arrays, and
+//! the index of its reverse view j→i. Neighbour lists are sorted by agent id, so a view is
+//! found by binary search and common neighbours by a merge.
+//! Must never: hold trust, strength or any other view state (the model keeps those in
+//! arrays parallel to [`Graph::targets`]); when the structure changes, [`Graph::rebuild`]
+//! says where each new view came from so the owner of that state can carry it over.
+//!
+//! Invariants relied on elsewhere: no self-loops, no duplicate ties; i has j as neighbour iff
+//! j has i; `reverse(reverse(v)) == v`; views of agent i are the contiguous range
+//! `offsets[i]..offsets[i + 1]`, ordered by neighbour id.
+
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Dense id of an agent: its index in every per-agent array.
+pub type AgentId = u32;
+
+/// An undirected simple graph over agents `0..agent_count`, as CSR directed views.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Graph {
+    offsets: Vec<usize>,
+    targets: Vec<AgentId>,
+    reverse: Vec<u32>,
+}
+
+/// Where a view of a rebuilt graph came from.
+pub type ViewOrigin = Option<u32>;
+
+impl Graph {
+    /// A graph of `agent_count` agents and the given undirected edges. Self-loops are
+    /// dropped and duplicates (in either orientation) merged, as networkx's `Graph` does.
+    ///
+    /// # Panics
+    /// If an endpoint is `>= agent_count` (callers validate imported data first), or if the
+    /// graph would have 2^32 views or more.
+    pub fn from_edges(agent_count: usize, edges: &[(AgentId, AgentId)]) -> Graph {
+        let mut directed: Vec<(AgentId, AgentId)> = Vec::with_capacity(edges.len() * 2);
+        for &(a, b) in edges {
+            assert!(
+                (a as usize) < agent_count && (b as usize) < agent_count,
+                "edge ({a}, {b}) outside 0..{agent_count}"
+            );
+            if a != b {
+                directed.push((a, b));
+                directed.push((b, a));
+            }
+        }
+        directed.par_sort_unstable();
+        directed.dedup();
+        let mut offsets = vec![0usize; agent_count + 1];
+        for &(a, _) in &directed {
+            offsets[a as usize + 1] += 1;
+        }
+        for i in 0..agent_count {
+            offsets[i + 1] += offsets[i];
+        }
+        let targets = directed.into_iter().map(|(_, b)| b).collect();
+        Graph::with_reverse(offsets, targets)
+    }
+
+    fn with_reverse(offsets: Vec<usize>, targets: Vec<AgentId>) -> Graph {
+        assert!(targets.len() < u32::MAX as usize, "too many tie views");
+        let mut graph = Graph {
+            offsets,
+            targets,
+            reverse: Vec::new(),
+        };
+        let reverse: Vec<u32> = (0..graph.agent_count())
+            .into_par_iter()
+            .flat_map_iter(|i| {
+                let graph = &graph;
+                graph.neighbours(i as AgentId).iter().map(move |&j| {
+                    graph
+                        .find_view(j, i as AgentId)
+                        .expect("neighbour lists are symmetric") as u32
+                })
+            })
+            .collect();
+        graph.reverse = reverse;
+        graph
+    }
+
+    /// Number of agents (nodes), including agents without ties.
+    pub fn agent_count(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Number of directed views (twice the number of ties).
+    pub fn view_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Number of undirected ties.
+    pub fn tie_count(&self) -> usize {
+        self.targets.len() / 2
+    }
+
+    /// The CSR offsets: views of agent i are `offsets[i]..offsets[i + 1]`.
+    pub fn offsets(&self) -> &[usize] {
+        &self.offsets
+    }
+
+    /// The far end of every view, in view order.
+    pub fn targets(&self) -> &[AgentId] {
+        &self.targets
+    }
+
+    /// The range of view indices of agent `agent`.
+    #[inline]
+    pub fn views(&self, agent: AgentId) -> Range<usize> {
+        self.offsets[agent as usize]..self.offsets[agent as usize + 1]
+    }
+
+    /// Neighbours of `agent`, sorted by id.
+    #[inline]
+    pub fn neighbours(&self, agent: AgentId) -> &[AgentId] {
+        &self.targets[self.views(agent)]
+    }
+
+    /// Number of ties of `agent`.
+    #[inline]
+    pub fn degree(&self, agent: AgentId) -> usize {
+        self.offsets[agent as usize + 1] - self.offsets[agent as usize]
+    }
+
+    /// The view j→i of view i→j.
+    #[inline]
+    pub fn reverse(&self, view: usize) -> usize {
+        self.reverse[view] as usize
+    }
+
+    /// The view `from`→`to`, if they are tied (`None` also for unknown agents).
+    #[inline]
+    pub fn find_view(&self, from: AgentId, to: AgentId) -> Option<usize> {
+        if from as usize >= self.agent_count() {
+            return None;
+        }
+        let range = self.views(from);
+        self.targets[range.clone()]
+            .binary_search(&to)
+            .ok()
+            .map(|k| range.start + k)
+    }
+
+    /// Whether `a` and `b` are tied.
+    pub fn has_tie(&self, a: AgentId, b: AgentId) -> bool {
+        self.find_view(a, b).is_some()
+    }
+
+    /// Every undirected tie once, as (low id, high id, view low→high), in id order.
+    pub fn ties(&self) -> impl Iterator<Item = (AgentId, AgentId, usize)> + '_ {
+        (0..self.agent_count() as AgentId).flat_map(move |i| {
+            self.views(i)
+                .filter(move |&v| self.targets[v] > i)
+                .map(move |v| (i, self.targets[v], v))
+        })
+    }
+
+    /// A new graph with `removed` ties taken out, `added` ties put in (both as unordered
+    /// pairs, duplicates and already-present or absent ties ignored) and the agent count
+    /// grown to `agent_count` (never shrunk). Returns the graph and, for every view of it,
+    /// the view of `self` it continues (`None` for a new tie). A pair in both lists is
+    /// removed and then added again: it comes back as a new tie.
+    pub fn rebuild(
+        &self,
+        removed: &[(AgentId, AgentId)],
+        added: &[(AgentId, AgentId)],
+        agent_count: usize,
+    ) -> (Graph, Vec<ViewOrigin>) {
+        assert!(
+            agent_count >= self.agent_count(),
+            "agents are never removed"
+        );
+        let removed = directed_sorted(removed);
+        let added = directed_sorted(added);
+        let mut offsets = Vec::with_capacity(agent_count + 1);
+        let mut targets = Vec::with_capacity(self.targets.len() + added.len());
+        let mut origins = Vec::with_capacity(self.targets.len() + added.len());
+        offsets.push(0);
+        let (mut next_removed, mut next_added) = (0usize, 0usize);
+        for i in 0..agent_count as AgentId {
+            let old_views = if (i as usize) < self.agent_count() {
+                self.views(i)
+            } else {
+                0..0
+            };
+            let row_removed = take_row(&removed, &mut next_removed, i);
+            let row_added = take_row(&added, &mut next_added, i);
+            merge_row(
+                &self.targets,
+                old_views,
+                row_removed,
+                row_added,
+                &mut targets,
+                &mut origins,
+            );
+            offsets.push(targets.len());
+        }
+        (Graph::with_reverse(offsets, targets), origins)
+    }
+}
+
+/// Both orientations of every pair, sorted, without self-loops or duplicates.
+fn directed_sorted(pairs: &[(AgentId, AgentId)]) -> Vec<(AgentId, AgentId)> {
+    let mut directed: Vec<(AgentId, AgentId)> = pairs
+        .iter()
+        .filter(|(a, b)| a != b)
+        .flat_map(|&(a, b)| [(a, b), (b, a)])
+        .collect();
+    directed.sort_unstable();
+    directed.dedup();
+    directed
+}
+
+/// The targets of the entries of `sorted` whose source is `row`, advancing `cursor`.
+fn take_row<'a>(
+    sorted: &'a [(AgentId, AgentId)],
+    cursor: &mut usize,
+    row: AgentId,
+) -> &'a [(AgentId, AgentId)] {
+    let start = *cursor;
+    while *cursor < sorted.len() && sorted[*cursor].0 == row {
+        *cursor += 1;
+    }
+    &sorted[start..*cursor]
+}
+
+/// Appends one row of the rebuilt graph: the old row minus `removed`, merged with `added`.
+fn merge_row(
+    old_targets: &[AgentId],
+    old_views: Range<usize>,
+    removed: &[(AgentId, AgentId)],
+    added: &[(AgentId, AgentId)],
+    targets: &mut Vec<AgentId>,
+    origins: &mut Vec<ViewOrigin>,
+) {
+    let mut removed = removed.iter().map(|&(_, b)| b).peekable();
+    let mut added = added.iter().map(|&(_, b)| b).peekable();
+    let mut kept = old_views
+        .filter(|&v| {
+            let target = old_targets[v];
+            while removed.peek().is_some_and(|&r| r < target) {
+                removed.next();
+            }
+            removed.peek() != Some(&target)
+        })
+        .peekable();
+    loop {
+        let old_next = kept.peek().map(|&v| old_targets[v]);
+        match (old_next, added.peek().copied()) {
+            (None, None) => break,
+            (Some(old), Some(new)) if new < old => {
+                targets.push(new);
+                origins.push(None);
+                added.next();
+            }
+            (Some(old), new) => {
+                if new == Some(old) {
+                    added.next(); // already tied: keep the old view
+                }
+                let view = kept.next().expect("peeked");
+                targets.push(old);
+                origins.push(Some(view as u32));
+            }
+            (None, Some(new)) => {
+                targets.push(new);
+                origins.push(None);
+                added.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_invariants(graph: &Graph) {
+        for i in 0..graph.agent_count() as AgentId {
+            let row = graph.neighbours(i);
+            assert!(
+                row.windows(2).all(|w| w[0] < w[1]),
+                "row {i} sorted, unique"
+            );
+            for v in graph.views(i) {
+                let j = graph.targets()[v];
+                assert_ne!(i, j);
+                let back = graph.reverse(v);
+                assert_eq!(graph.targets()[back], i);
+                assert_eq!(graph.reverse(back), v);
+            }
+        }
+    }
+
+    #[test]
+    fn from_edges_merges_duplicates_and_drops_loops() {
+        let graph = Graph::from_edges(4, &[(0, 1), (1, 0), (2, 2), (1, 3), (3, 1), (0, 3)]);
+        check_invariants(&graph);
+        assert_eq!(graph.tie_count(), 3);
+        assert_eq!(graph.neighbours(1), &[0, 3]);
+        assert_eq!(graph.degree(2), 0);
+        let ties: Vec<_> = graph.ties().map(|(a, b, _)| (a, b)).collect();
+        assert_eq!(ties, vec![(0, 1), (0, 3), (1, 3)]);
+    }
+
+    #[test]
+    fn rebuild_keeps_origins_and_invariants() {
+        let graph = Graph::from_edges(5, &[(0, 1), (1, 2), (2, 3), (3, 4)]);
+        let (next, origins) =
+            graph.rebuild(&[(2, 1), (0, 4)], &[(0, 2), (4, 0), (3, 2), (5, 0)], 6);
+        check_invariants(&next);
+        assert_eq!(next.agent_count(), 6);
+        let ties: Vec<_> = next.ties().map(|(a, b, _)| (a, b)).collect();
+        assert_eq!(ties, vec![(0, 1), (0, 2), (0, 4), (0, 5), (2, 3), (3, 4)]);
+        for i in 0..next.agent_count() as AgentId {
+            for v in next.views(i) {
+                let j = next.targets()[v];
+                match origins[v] {
+                    Some(old) => {
+                        assert_eq!(graph.targets()[old as usize], j);
+                        assert!(graph.views(i).contains(&(old as usize)));
+                    }
+                    None => assert!(!graph.has_tie(i, j) || (i.min(j), i.max(j)) == (0, 4)),
+                }
+            }
+        }
+        // (0,4) was absent: "removed" is ignored, "added" makes it new.
+        assert_eq!(origins[next.find_view(0, 4).unwrap()], None);
+        // (2,3) was present and re-added: it keeps its old view.
+        assert!(origins[next.find_view(2, 3).unwrap()].is_some());
+    }
+}

@@ -1,0 +1,3 @@
+//! Scenario files.
+mod suggest;
+pub use suggest::suggest;
