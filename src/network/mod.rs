@@ -5,6 +5,7 @@
 //! Must never: do I/O, read the clock, or know about roles, trust or games; callers pass
 //! plain numbers and get plain numbers back.
 
+pub mod generators;
 pub mod graph;
 
 pub use graph::{AgentId, Graph};
