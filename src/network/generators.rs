@@ -201,14 +201,11 @@ pub fn watts_strogatz(
         .collect();
     for j in 1..=half {
         for u in 0..n {
-            if !rng.chance(rewire) || neighbours[u].len() >= n - 1 {
+            if !rng.chance(rewire) {
                 continue;
             }
-            let new_end = loop {
-                let w = rng.below(n as u64) as usize;
-                if w != u && !neighbours[u].contains(&(w as AgentId)) {
-                    break w;
-                }
+            let Some(new_end) = free_partner(&neighbours[u], u, n, rng) else {
+                continue; // u is tied to everybody
             };
             // With k < n no other step can have removed the ring tie (u, u + j) before now.
             untie(&mut neighbours, u, (u + j) % n);
@@ -227,6 +224,34 @@ pub fn watts_strogatz(
         .collect();
     edges.sort_unstable();
     Ok(edges)
+}
+
+/// An agent drawn uniformly among those other than `agent` and not in its `row` of
+/// neighbours (`n` agents in all); `None` if there is none.
+fn free_partner(row: &[AgentId], agent: usize, n: usize, rng: &mut impl Rng) -> Option<usize> {
+    /// Draws before listing the free partners; each draw costs O(degree).
+    const TRIES: usize = 16;
+    let free_count = (n - 1).saturating_sub(row.len());
+    if free_count == 0 {
+        return None;
+    }
+    // Draw while a draw has a fair chance (about 1 in TRIES or better) to hit a free partner.
+    let tries = if free_count * TRIES >= n { TRIES } else { 0 };
+    for _ in 0..tries {
+        let w = rng.below(n as u64) as usize;
+        if w != agent && !row.contains(&(w as AgentId)) {
+            return Some(w);
+        }
+    }
+    // Few free partners (a dense ring): list them and pick one, the same distribution as
+    // drawing until one is free.
+    let mut taken = vec![false; n];
+    taken[agent] = true;
+    for &v in row {
+        taken[v as usize] = true;
+    }
+    let free: Vec<usize> = (0..n).filter(|&w| !taken[w]).collect();
+    Some(free[rng.below(free.len() as u64) as usize])
 }
 
 /// Removes the tie {a, b} from adjacency lists that hold it.

@@ -211,6 +211,35 @@ fn watts_strogatz_rewires_the_expected_share() {
 }
 
 #[test]
+fn free_partner_is_uniform_among_free_agents() {
+    // Agent 0 of 50 tied to all but 3 and 7: the listing branch. Tied to all but 3, 7 and
+    // 10..=19: the drawing branch. Each free agent is hit Binomial(draws, 1/free) times.
+    let few_free: Vec<AgentId> = (1..50).filter(|&v| v != 3 && v != 7).collect();
+    let many_free: Vec<AgentId> = few_free
+        .iter()
+        .copied()
+        .filter(|v| !(10..20).contains(v))
+        .collect();
+    let mut rng = rng(11);
+    for (row, free) in [(&few_free, 2usize), (&many_free, 12)] {
+        let draws = 600 * free;
+        let mut hits = [0usize; 50];
+        for _ in 0..draws {
+            hits[free_partner(row, 0, 50, &mut rng).unwrap()] += 1;
+        }
+        for (w, &count) in hits.iter().enumerate() {
+            if w == 0 || row.contains(&(w as AgentId)) {
+                assert_eq!(count, 0, "agent {w} is not free");
+            } else {
+                assert_binomial(count, draws as f64, 1.0 / free as f64, "free partner");
+            }
+        }
+    }
+    let everybody: Vec<AgentId> = (1..50).collect();
+    assert_eq!(free_partner(&everybody, 0, 50, &mut rng), None);
+}
+
+#[test]
 fn watts_strogatz_refuses_bad_parameters() {
     for (n, k) in [(10, 3), (10, 10), (10, 12), (0, 0)] {
         let err = watts_strogatz(n, k, 0.1, &mut rng(1)).unwrap_err();
