@@ -7,5 +7,6 @@
 
 pub mod generators;
 pub mod graph;
+pub mod metrics;
 
 pub use graph::{AgentId, Graph};
