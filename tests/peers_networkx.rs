@@ -1,0 +1,309 @@
+//! Peer check: our network metrics and deterministic generators against networkx.
+//!
+//! Owns: the claim of DESIGN §8 and §10 that network metrics equal networkx's on the same
+//! graph (Zachary's karate club and graphs from our own generators), and that lattices and
+//! Watts–Strogatz without rewiring are networkx's graphs tie for tie.
+//! Must never: skip for any reason other than a missing Python or an unreachable package
+//! index (see `support::python`); integers must match exactly, floats within 1e-12
+//! relative.
+//!
+//! The test installs networkx itself (pinned, into `target/peers-venv`) and says so on
+//! stderr. networkx's side is `tests/peers/networkx_metrics.py`, run once per test on a
+//! list of jobs.
+
+mod support;
+
+use gotong::engine::streams::{Purpose, SETUP_STEP, Streams};
+use gotong::network::generators::{self, Boundary, Edge, Neighbourhood};
+use gotong::network::{AgentId, Graph, metrics};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use support::python::{python_with, run_python, say};
+
+/// The networkx this comparison was written against.
+const NETWORKX: &str = "networkx==3.6.1";
+
+/// networkx's Python, or `None` after printing why the test is skipped.
+fn networkx() -> Option<PathBuf> {
+    match python_with(&[NETWORKX]) {
+        Ok(python) => Some(python),
+        Err(skip) => {
+            say(&format!("SKIPPED: {skip}"));
+            None
+        }
+    }
+}
+
+/// Runs the networkx script on `jobs` (written to `dir`) and returns one result per job.
+fn networkx_results(python: &Path, dir: &Path, jobs: &[Value]) -> Vec<Value> {
+    let jobs_file = dir.join("jobs.json");
+    std::fs::write(&jobs_file, serde_json::to_vec(jobs).expect("jobs to JSON"))
+        .expect("write jobs");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/networkx_metrics.py");
+    let stdout = run_python(python, &script, &[&jobs_file]);
+    let mut answer: Value = serde_json::from_str(&stdout).expect("networkx script prints JSON");
+    let version = answer["networkx"].as_str().unwrap_or("?");
+    assert_eq!(
+        format!("networkx=={version}"),
+        NETWORKX,
+        "the pinned networkx answered"
+    );
+    let results = answer["results"].take();
+    let results: Vec<Value> = serde_json::from_value(results).expect("a list of results");
+    assert_eq!(results.len(), jobs.len());
+    results
+}
+
+fn write_edges_csv(path: &Path, edges: &[Edge]) {
+    let mut text = String::from("source,target\n");
+    for (a, b) in edges {
+        writeln!(text, "{a},{b}").expect("write to a String");
+    }
+    std::fs::write(path, text).expect("write edge list");
+}
+
+fn read_edges_csv(path: &Path) -> Vec<Edge> {
+    let text = std::fs::read_to_string(path).expect("read edge list");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("source,target"),
+        "{}: header",
+        path.display()
+    );
+    lines
+        .map(|line| {
+            let (a, b) = line.split_once(',').expect("two columns");
+            (
+                a.trim().parse().expect("an agent id"),
+                b.trim().parse().expect("an agent id"),
+            )
+        })
+        .collect()
+}
+
+fn close(ours: f64, theirs: f64) -> bool {
+    (ours - theirs).abs() <= 1e-12 * ours.abs().max(theirs.abs())
+}
+
+fn assert_float(ours: f64, theirs: &Value, what: &str) {
+    let theirs = theirs
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: networkx gave {theirs}"));
+    assert!(
+        close(ours, theirs),
+        "{what}: ours {ours}, networkx {theirs}"
+    );
+}
+
+fn assert_floats(ours: &[f64], theirs: &Value, what: &str) {
+    let theirs = theirs
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: not a list"));
+    assert_eq!(ours.len(), theirs.len(), "{what}: length");
+    for (agent, (o, t)) in ours.iter().zip(theirs).enumerate() {
+        assert_float(*o, t, &format!("{what} of agent {agent}"));
+    }
+}
+
+fn assert_int(ours: u64, theirs: &Value, what: &str) {
+    assert_eq!(
+        Some(ours),
+        theirs.as_u64(),
+        "{what}: ours {ours}, networkx {theirs}"
+    );
+}
+
+/// Every metric of ours on `graph` against networkx's `result` for the same graph.
+fn assert_metrics_match(name: &str, graph: &Graph, result: &Value) {
+    assert_float(
+        metrics::average_clustering(graph),
+        &result["average_clustering"],
+        &format!("{name}: average clustering"),
+    );
+    assert_float(
+        metrics::transitivity(graph),
+        &result["transitivity"],
+        &format!("{name}: transitivity"),
+    );
+    assert_float(
+        metrics::density(graph),
+        &result["density"],
+        &format!("{name}: density"),
+    );
+    let parts = metrics::components(graph);
+    assert_int(
+        parts.count as u64,
+        &result["components"],
+        &format!("{name}: components"),
+    );
+    assert_int(
+        parts.largest as u64,
+        &result["largest_component"],
+        &format!("{name}: largest component"),
+    );
+    assert_floats(
+        &metrics::local_clustering(graph),
+        &result["clustering"],
+        &format!("{name}: clustering"),
+    );
+    let theirs = result["triangles"].as_array().expect("triangles list");
+    let ours = metrics::triangles(graph);
+    assert_eq!(ours.len(), theirs.len());
+    for (agent, (o, t)) in ours.iter().zip(theirs).enumerate() {
+        assert_int(*o, t, &format!("{name}: triangles of agent {agent}"));
+    }
+    let betweenness = metrics::betweenness_centrality(graph, true);
+    assert_floats(
+        &betweenness,
+        &result["betweenness"],
+        &format!("{name}: betweenness"),
+    );
+}
+
+#[test]
+fn karate_club_metrics_equal_networkx() {
+    let Some(python) = networkx() else { return };
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/karate_club.csv");
+    let edges = read_edges_csv(&csv);
+    let graph = Graph::from_edges(34, &edges);
+    assert_eq!(
+        (graph.agent_count(), graph.tie_count()),
+        (34, 78),
+        "Zachary's karate club"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let job = json!({"kind": "metrics", "agents": 34, "edges": csv});
+    let results = networkx_results(&python, dir.path(), &[job]);
+    assert_metrics_match("karate club", &graph, &results[0]);
+}
+
+fn rng(seed: u64) -> rand_chacha::ChaCha8Rng {
+    Streams::new(seed, 0).rng(Purpose::Network, SETUP_STEP, 0)
+}
+
+/// Graphs from our generators, of several kinds, sizes and seeds, as (name, agents, ties).
+fn generated_graphs() -> Vec<(String, usize, Vec<Edge>)> {
+    let mut graphs = Vec::new();
+    for (n, p, seed) in [
+        (200, 0.05, 1),
+        (200, 0.05, 2),
+        (300, 0.004, 3),
+        (600, 0.02, 4),
+    ] {
+        let edges = generators::erdos_renyi(n, p, &mut rng(seed)).expect("valid G(n, p)");
+        graphs.push((format!("G({n}, {p}) seed {seed}"), n, edges));
+    }
+    for (n, k, rewire, seed) in [(300, 6, 0.1, 1), (200, 4, 0.5, 2)] {
+        let edges = generators::watts_strogatz(n, k, rewire, &mut rng(seed)).expect("valid WS");
+        graphs.push((format!("WS({n}, {k}, {rewire}) seed {seed}"), n, edges));
+    }
+    for (n, m, seed) in [(500, 3, 1), (100, 1, 2)] {
+        let edges = generators::barabasi_albert(n, m, &mut rng(seed)).expect("valid BA");
+        graphs.push((format!("BA({n}, {m}) seed {seed}"), n, edges));
+    }
+    for (w, h, boundary) in [(12, 10, Boundary::Periodic), (7, 5, Boundary::Fixed)] {
+        let edges = generators::lattice(w, h, Neighbourhood::Moore, boundary).expect("lattice");
+        graphs.push((format!("Moore {w}x{h} {boundary:?}"), w * h, edges));
+    }
+    let blocks = [0..100, 100..250, 250..300];
+    let density = |a: usize, b: usize| if a == b { 0.15 } else { 0.01 };
+    for seed in [1, 2] {
+        let edges = generators::stochastic_block(&blocks, density, &Streams::new(seed, 0))
+            .expect("valid block model");
+        graphs.push((format!("SBM 100/150/50 seed {seed}"), 300, edges));
+    }
+    graphs
+}
+
+#[test]
+fn generated_graph_metrics_equal_networkx() {
+    let Some(python) = networkx() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let graphs = generated_graphs();
+    let jobs: Vec<Value> = graphs
+        .iter()
+        .enumerate()
+        .map(|(k, (_, agents, edges))| {
+            let path = dir.path().join(format!("graph_{k}.csv"));
+            write_edges_csv(&path, edges);
+            json!({"kind": "metrics", "agents": agents, "edges": path})
+        })
+        .collect();
+    let results = networkx_results(&python, dir.path(), &jobs);
+    for ((name, agents, edges), result) in graphs.iter().zip(&results) {
+        assert_metrics_match(name, &Graph::from_edges(*agents, edges), result);
+    }
+}
+
+fn edge_set(value: &Value) -> BTreeSet<Edge> {
+    let pairs: Vec<(AgentId, AgentId)> = serde_json::from_value(value.clone()).expect("edge pairs");
+    pairs.into_iter().collect()
+}
+
+#[test]
+fn watts_strogatz_without_rewiring_equals_networkx() {
+    let Some(python) = networkx() else { return };
+    let cases = [(20, 4), (7, 6), (101, 10), (10, 2), (9, 0)];
+    let jobs: Vec<Value> = cases
+        .iter()
+        .map(|(n, k)| json!({"kind": "watts_strogatz", "n": n, "k": k}))
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = networkx_results(&python, dir.path(), &jobs);
+    for ((n, k), result) in cases.iter().zip(&results) {
+        let ours = generators::watts_strogatz(*n, *k, 0.0, &mut rng(1)).expect("valid WS");
+        let ours: BTreeSet<Edge> = ours.into_iter().collect();
+        assert_eq!(ours, edge_set(&result["edges"]), "WS({n}, {k}, 0)");
+    }
+}
+
+#[test]
+fn von_neumann_lattices_equal_grid_2d_graph() {
+    let Some(python) = networkx() else { return };
+    let sizes = [
+        (1, 1),
+        (1, 5),
+        (5, 1),
+        (2, 2),
+        (2, 3),
+        (3, 3),
+        (4, 7),
+        (10, 6),
+    ];
+    let mut cases = Vec::new();
+    for (width, height) in sizes {
+        for periodic in [false, true] {
+            cases.push((width, height, periodic));
+        }
+    }
+    let jobs: Vec<Value> = cases
+        .iter()
+        .map(|(w, h, periodic)| json!({"kind": "grid_2d", "rows": h, "columns": w, "periodic": periodic}))
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let results = networkx_results(&python, dir.path(), &jobs);
+    for (&(width, height, periodic), result) in cases.iter().zip(&results) {
+        let boundary = if periodic {
+            Boundary::Periodic
+        } else {
+            Boundary::Fixed
+        };
+        let ours = generators::lattice(width, height, Neighbourhood::VonNeumann, boundary)
+            .expect("lattice");
+        let theirs = edge_set(&result["edges"]);
+        let what = format!("{width}x{height} periodic={periodic}");
+        let degrees = |edges: &BTreeSet<Edge>| {
+            let graph =
+                Graph::from_edges(width * height, &edges.iter().copied().collect::<Vec<_>>());
+            (0..graph.agent_count() as AgentId)
+                .map(|a| graph.degree(a))
+                .collect::<Vec<_>>()
+        };
+        let ours: BTreeSet<Edge> = ours.into_iter().collect();
+        assert_eq!(degrees(&ours), degrees(&theirs), "{what}: degree sequence");
+        assert_eq!(ours, theirs, "{what}: ties");
+    }
+}
