@@ -18,11 +18,14 @@
 //!
 //! The charts:
 //! - [`line_chart_with_bands`]: means over x with a translucent interval band per series.
+//! - [`heatmap`]: a labelled matrix on a sequential (viridis) scale with a colour bar.
 
 mod bands;
+mod heatmap;
 mod style;
 
 pub use bands::{BandPoint, BandSeries, line_chart_with_bands};
+pub use heatmap::heatmap;
 pub use style::{PALETTE, series_colour};
 
 use plotters::coord::Shift;

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontDesc, FontFamily, FontStyle};
+use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
 
 /// DejaVu Sans (licence in `assets/fonts/DejaVuSans-LICENSE.txt`), compiled into the binary.
 pub(super) const FONT_BYTES: &[u8] = include_bytes!(concat!(
@@ -58,6 +58,11 @@ pub(super) fn text_style(size: f64, colour: RGBColor, h: HPos, v: VPos) -> TextS
         color: colour.to_backend_color(),
         pos: Pos::new(h, v),
     }
+}
+
+/// The same style with the text turned 270° (reading upwards).
+pub(super) fn reading_upwards(style: &TextStyle<'static>) -> TextStyle<'static> {
+    style.transform(FontTransform::Rotate270)
 }
 
 /// Width and height of `text` in pixels, unrotated.
@@ -256,6 +261,29 @@ pub(super) fn format_number(value: f64, decimals: usize) -> String {
     }
 }
 
+/// Relative luminance (WCAG) of an sRGB colour, 0 (black) to 1 (white).
+pub(super) fn luminance(colour: RGBColor) -> f64 {
+    let linear = |channel: u8| {
+        let c = channel as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(colour.0) + 0.7152 * linear(colour.1) + 0.0722 * linear(colour.2)
+}
+
+/// Black or white, whichever contrasts more with `background`.
+pub(super) fn contrasting_text(background: RGBColor) -> RGBColor {
+    // Contrast with black (L+0.05)/0.05 equals contrast with white 1.05/(L+0.05) at L≈0.179.
+    if luminance(background) > 0.179 {
+        RGBColor(0, 0, 0)
+    } else {
+        WHITE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +296,11 @@ mod tests {
         assert_eq!(tick_decimals((0.0, 1.0), 7), 1);
         assert_eq!(tick_decimals((0.0, 200.0), 8), 0);
         assert_eq!(tick_decimals((0.31, 0.36), 7), 2);
+    }
+
+    #[test]
+    fn text_contrasts_with_its_background() {
+        assert_eq!(contrasting_text(RGBColor(68, 1, 84)), WHITE); // viridis dark end
+        assert_eq!(contrasting_text(RGBColor(254, 232, 37)), RGBColor(0, 0, 0)); // bright end
     }
 }
