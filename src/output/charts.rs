@@ -19,14 +19,18 @@
 //! The charts:
 //! - [`line_chart_with_bands`]: means over x with a translucent interval band per series.
 //! - [`heatmap`]: a labelled matrix on a sequential (viridis) scale with a colour bar.
+//! - [`network_picture`]: nodes coloured by group and edges shaded by weight, at given
+//!   positions (see [`crate::output::layout`] for computing them).
 
 mod bands;
 mod heatmap;
+mod network;
 mod style;
 
 pub use bands::{BandPoint, BandSeries, line_chart_with_bands};
 pub use heatmap::heatmap;
-pub use style::{PALETTE, series_colour};
+pub use network::{NetworkEdge, NetworkNode, network_picture};
+pub use style::{MARKED_EDGE_COLOUR, PALETTE, series_colour};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -41,6 +41,9 @@ pub fn series_colour(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// Marked edges of a network picture (e.g. conflict ties): red, and dashed.
+pub const MARKED_EDGE_COLOUR: RGBColor = RGBColor(220, 20, 40);
+
 pub(super) const TEXT_COLOUR: RGBColor = RGBColor(30, 30, 30);
 pub(super) const MUTED_TEXT_COLOUR: RGBColor = RGBColor(90, 90, 90);
 pub(super) const TITLE_SIZE: f64 = 28.0;
@@ -137,6 +140,8 @@ pub(super) fn draw_centred_note<DB: DrawingBackend>(
 pub(super) enum Swatch {
     /// A line of the colour over a translucent band of it.
     LineOverBand(RGBColor),
+    /// A filled dot.
+    Dot(RGBColor),
 }
 
 /// One row of a legend.
@@ -233,6 +238,11 @@ fn draw_swatch<DB: DrawingBackend>(
             let line =
                 PathElement::new(vec![(x, y), (x + LEGEND_SWATCH, y)], colour.stroke_width(3));
             area.draw(&line)
+        }
+        Swatch::Dot(colour) => {
+            let centre = (x + LEGEND_SWATCH / 2, y);
+            area.draw(&Circle::new(centre, 7, colour.filled()))?;
+            area.draw(&Circle::new(centre, 7, WHITE.stroke_width(1)))
         }
     }
 }
