@@ -2,8 +2,8 @@
 //!
 //! Owns: how a chart looks (fonts, palette, sizes, legends) and writing it as both
 //! `<stem>.png` and `<stem>.svg`. Every chart is one drawing routine generic over the plotters
-//! backend ([`Picture`]); [`write_png_and_svg`] runs it once on a bitmap and once on an SVG
-//! backend, so the two files always show the same thing.
+//! backend (the private `Picture` trait); `write_png_and_svg` runs it once on a bitmap and
+//! once on an SVG backend, so the two files always show the same thing.
 //! Must never: change simulation state, read scenario files, or know what a metric, role or
 //! scenario is. Callers pass labels and numbers; the glue that maps observations onto these
 //! functions lives elsewhere.
