@@ -5,4 +5,8 @@
 //! Must never: contain the content of a rule (that lives in `model`), or do file I/O.
 
 pub mod parallel;
+pub mod run;
+pub mod schedule;
 pub mod streams;
+
+pub use run::{Observer, RunError, is_recorded, run_replicate, run_replicates};

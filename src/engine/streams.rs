@@ -58,6 +58,8 @@ pub enum Purpose {
     Layout = 12,
     /// How many activities of a type run this step (per activity type).
     ActivityCount = 13,
+    /// The action an agent takes against itself (self-interaction games).
+    SelfPlay = 14,
 }
 
 /// Keyed stream factory for one replicate of one run. Cheap to copy.

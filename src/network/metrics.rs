@@ -99,6 +99,17 @@ pub fn average_clustering(graph: &Graph) -> f64 {
     mean_in_order(&local_clustering(graph))
 }
 
+/// [`average_clustering`] from per-agent triangle counts already computed with
+/// [`triangles`] (so a caller that also wants [`transitivity`] counts them once).
+pub fn average_clustering_from_triangles(graph: &Graph, triangles: &[u64]) -> f64 {
+    let values: Vec<f64> = triangles
+        .iter()
+        .enumerate()
+        .map(|(agent, &t)| clustering_of(t, graph.degree(agent as AgentId)))
+        .collect();
+    mean_in_order(&values)
+}
+
 /// Mean local clustering over `agents`, summed in the order given (an agent listed twice
 /// counts twice), in [0, 1]; 0 for an empty list. For per-role breakdowns: networkx's
 /// `average_clustering(G, nodes=agents)` for a list without repeats.
@@ -125,9 +136,13 @@ fn mean_in_order(values: &[f64]) -> f64 {
 /// Transitivity, in [0, 1]: 3 × triangles / connected triples (paths of length two), 0
 /// when there is no triangle (networkx `transitivity`).
 pub fn transitivity(graph: &Graph) -> f64 {
+    transitivity_from_triangles(graph, &triangles(graph))
+}
+
+/// [`transitivity`] from per-agent triangle counts already computed with [`triangles`].
+pub fn transitivity_from_triangles(graph: &Graph, per_agent: &[u64]) -> f64 {
     // Σ over agents of its triangles is 3 × triangles; Σ d(d − 1)/2 counts connected
     // triples by their middle agent. Integer sums: the order does not matter.
-    let per_agent = triangles(graph);
     let closed: u64 = per_agent.iter().sum();
     let triples: u64 = (0..graph.agent_count() as AgentId)
         .map(|agent| {

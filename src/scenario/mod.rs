@@ -1,3 +1,251 @@
-//! Scenario files.
+//! Scenario files: the format, defaults, presets, overrides and validation.
+//!
+//! Owns: turning a file name or preset name plus `--set` overrides into a validated
+//! [`Scenario`], or into a [`ScenarioError`] that names the file, line and key and says
+//! what would be valid. The pipeline is: [`source`] reads and merges TOML layers (the
+//! `extends` chain, then overrides) while recording where each key was written; [`schema`]
+//! deserializes the merged table with every default; [`validate`] checks ranges and
+//! combinations. Errors of the last two steps carry a key path that `source` maps back to
+//! a file and line.
+//! Must never: run anything, or print; callers decide how to show errors.
+
+mod error;
+pub mod presets;
+pub mod schema;
+mod source;
 mod suggest;
+mod validate;
+pub mod values;
+
+pub use error::{ScenarioError, ScenarioErrorKind};
+pub use schema::*;
+pub use source::Source;
 pub use suggest::suggest;
+
+use crate::model::game::{GameKind, PairGame, Payoffs};
+use crate::model::role::Role;
+
+/// A validated scenario and where it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedScenario {
+    /// The scenario with every default filled in.
+    pub scenario: Scenario,
+    /// Where it was read from.
+    pub source: Source,
+}
+
+/// Loads `name_or_path` (a file or preset name; `None` for the default preset), applies
+/// `overrides` (`KEY=VALUE`, in order) and validates the result.
+pub fn load(
+    name_or_path: Option<&str>,
+    overrides: &[String],
+) -> Result<LoadedScenario, ScenarioError> {
+    let source = Source::find(name_or_path)?;
+    let scenario = load_source(&source, overrides)?;
+    Ok(LoadedScenario { scenario, source })
+}
+
+/// Loads and validates a scenario from an already-found source.
+pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let merged = source::merge(source, overrides)?;
+    let locations = merged.locations;
+    let value = toml::Value::Table(merged.table);
+    let mut scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = path_to_string(err.path());
+        let message = err.inner().message().to_string();
+        located(&locations, serde_problem(path, message))
+    })?;
+    if scenario.run.name.is_empty() {
+        scenario.run.name = source.short_name();
+    }
+    validate::check(&scenario).map_err(|(path, message)| {
+        located(&locations, (ScenarioErrorKind::InvalidValue, path, message))
+    })?;
+    Ok(scenario)
+}
+
+fn located(
+    locations: &source::Locations,
+    (kind, path, message): (ScenarioErrorKind, String, String),
+) -> ScenarioError {
+    let (origin, line) = locations.find(&path);
+    ScenarioError {
+        kind,
+        origin,
+        line,
+        key: (!path.is_empty()).then_some(path),
+        message,
+    }
+}
+
+/// The key path in the notation `source` records: `a.b[0].c`.
+fn path_to_string(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Turns serde's message into one that says what is valid, with a suggestion.
+fn serde_problem(path: String, message: String) -> (ScenarioErrorKind, String, String) {
+    let backticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let wrong = rest.split('`').next().unwrap_or_default();
+        let valid = &backticked[1.min(backticked.len())..];
+        let hint = suggest(wrong, valid.iter().copied())
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
+        let text = format!(
+            "unknown key `{wrong}`.{hint} Valid keys here: {}.",
+            valid.join(", ")
+        );
+        // Hand-written visitors report the error at the table, not at the key: add it.
+        let at_key = path.rsplit(['.', ']']).next() == Some(wrong);
+        let path = match (at_key, path.is_empty()) {
+            (true, _) => path,
+            (false, true) => wrong.to_string(),
+            (false, false) => format!("{path}.{wrong}"),
+        };
+        return (ScenarioErrorKind::UnknownKey, path, text);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let wrong = rest.split('`').next().unwrap_or_default();
+        let valid = &backticked[1.min(backticked.len())..];
+        let hint = suggest(wrong, valid.iter().copied())
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
+        let text = format!(
+            "`{wrong}` is not a valid value.{hint} Valid values: {}.",
+            valid.join(", ")
+        );
+        return (ScenarioErrorKind::InvalidValue, path, text);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let missing = rest.split('`').next().unwrap_or_default();
+        let full = if path.is_empty() {
+            missing.to_string()
+        } else {
+            format!("{path}.{missing}")
+        };
+        return (
+            ScenarioErrorKind::MissingKey,
+            full,
+            "is required but missing".into(),
+        );
+    }
+    (ScenarioErrorKind::InvalidValue, path, message)
+}
+
+impl Scenario {
+    /// Number of agents of each role present, in canonical role order. Shares are turned
+    /// into counts of the total (or of the lattice's cells) by largest remainder, ties
+    /// going to the earlier role.
+    pub fn role_counts(&self) -> Vec<(Role, u32)> {
+        let roles = &self.population.roles;
+        if roles.values().all(|r| r.share.is_none()) {
+            return roles
+                .iter()
+                .map(|(role, r)| (*role, r.count.unwrap_or(0)))
+                .collect();
+        }
+        let total = match (self.network.kind, self.network.width, self.network.height) {
+            (NetworkKind::Lattice, Some(w), Some(h)) => w as u64 * h as u64,
+            _ => self.population.total.unwrap_or(0) as u64,
+        };
+        let exact: Vec<(Role, f64)> = roles
+            .iter()
+            .map(|(role, r)| (*role, r.share.unwrap_or(0.0) * total as f64))
+            .collect();
+        let mut counts: Vec<(Role, u32)> = exact
+            .iter()
+            .map(|(role, x)| (*role, x.floor() as u32))
+            .collect();
+        let assigned: u64 = counts.iter().map(|(_, n)| *n as u64).sum();
+        let mut order: Vec<usize> = (0..exact.len()).collect();
+        order.sort_by(|&a, &b| {
+            let remainder = |i: usize| exact[i].1 - exact[i].1.floor();
+            remainder(b).total_cmp(&remainder(a)).then(a.cmp(&b))
+        });
+        for &i in order.iter().take(total.saturating_sub(assigned) as usize) {
+            counts[i].1 += 1;
+        }
+        counts
+    }
+
+    /// The number of agents.
+    pub fn agent_count(&self) -> usize {
+        self.role_counts().iter().map(|(_, n)| *n as usize).sum()
+    }
+
+    /// The resolved scenario as TOML: running this text again gives the same run.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self)
+            .unwrap_or_else(|err| format!("# could not write the scenario as TOML: {err}\n"))
+    }
+}
+
+/// The game a spec describes, its missing keys taken from `default`; `Err` says what is
+/// wrong (used by validation, which adds the key path).
+pub fn resolve_game(spec: &GameSpec, default: &GameSpec) -> (Result<PairGame, String>, GameKind) {
+    let kind = spec.kind.or(default.kind).unwrap_or(GameKind::Pd);
+    let merged = GameSpec {
+        kind: Some(kind),
+        payoffs: spec.payoffs.or(default.payoffs),
+        b: spec.b.or(default.b),
+        c: spec.c.or(default.c),
+        self_interaction: spec.self_interaction.or(default.self_interaction),
+    };
+    (build_game(&merged, kind), kind)
+}
+
+/// The conflict game: missing keys come from the built-in conflict game, not the default.
+pub fn resolve_conflict_game(spec: &GameSpec) -> (Result<PairGame, String>, GameKind) {
+    resolve_game(spec, &GameSettings::default().conflict)
+}
+
+fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, String> {
+    let payoffs = match kind {
+        GameKind::Donation => match (spec.b, spec.c) {
+            (Some(b), Some(c)) if b.is_finite() && c.is_finite() && b > c && c > 0.0 => {
+                Payoffs::donation(b, c)
+            }
+            (Some(b), Some(c)) => {
+                return Err(format!(
+                    "a donation game needs b > c > 0 (got b = {b}, c = {c})"
+                ));
+            }
+            _ => {
+                return Err(
+                    "a donation game needs `b` (benefit) and `c` (cost), e.g. b = 3, c = 1".into(),
+                );
+            }
+        },
+        GameKind::WeakPd => match spec.b {
+            Some(b) if b.is_finite() && b >= 1.0 => Payoffs::weak_pd(b),
+            Some(b) => return Err(format!("weak_pd needs b >= 1 (got {b})")),
+            None => return Err("weak_pd needs `b`, the temptation (e.g. b = 1.9)".into()),
+        },
+        _ => {
+            let payoffs = spec.payoffs.ok_or_else(|| {
+                "this game needs payoffs = { R = .., S = .., T = .., P = .. }".to_string()
+            })?;
+            payoffs.check_family(kind)?;
+            payoffs
+        }
+    };
+    Ok(PairGame {
+        payoffs,
+        self_interaction: spec.self_interaction.unwrap_or(false),
+    })
+}

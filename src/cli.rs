@@ -1,0 +1,303 @@
+//! The command line: argument definitions and the glue from each command to the library.
+//!
+//! Owns: what the user types and sees: flags, help texts, progress bars, messages, and exit
+//! codes (0 success, 2 bad input, 1 any other failure).
+//! Must never: hold logic a library user would need; each command calls one library
+//! function and renders its result or error.
+
+use crate::run::{self, RunRequest};
+use crate::scenario::{self, presets};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Once;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+/// Exit code for bad input (scenario, arguments, an occupied output folder).
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for any other failure (disk, interruption).
+pub const EXIT_FAILURE: u8 = 1;
+
+/// gotong: networking and cooperation in a school community, simulated.
+#[derive(Parser, Debug)]
+#[command(name = "gotong", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario: replicates in parallel, data files, networks and plots in a new folder.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files or preset names.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// List the built-in scenarios (presets).
+    List,
+    /// Write a fully commented scenario to edit.
+    Init {
+        /// Where to write it (an existing file is never overwritten).
+        path: PathBuf,
+        /// Start from this preset (see `gotong list`).
+        #[arg(long, default_value = "default")]
+        preset: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file or preset name (see `gotong list`); the default school if omitted.
+    scenario: Option<String>,
+    /// Folder to create for the results (must not exist, or be empty). Default: output/<name>-<time>.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Master seed (overrides run.seed).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Number of replicates (overrides run.replicates).
+    #[arg(long, value_name = "N")]
+    replicates: Option<u32>,
+    /// Steps to simulate (overrides run.steps).
+    #[arg(long, value_name = "N")]
+    steps: Option<u32>,
+    /// Worker threads (default: all cores). Results are identical for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Override any scenario key by its dotted path, with a TOML value, e.g. --set policy.transparency=0.9.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Skip the plots (data files only; faster for large sweeps of runs).
+    #[arg(long)]
+    no_plots: bool,
+}
+
+/// Parses the arguments, runs the command and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Validate { files } => validate_command(&files),
+        Command::List => list_command(),
+        Command::Init { path, preset } => init_command(&path, &preset),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+type CommandResult = Result<(), (u8, String)>;
+
+fn run_command(args: RunArgs) -> CommandResult {
+    let mut overrides = args.overrides.clone();
+    overrides.extend(args.seed.map(|v| format!("run.seed={v}")));
+    overrides.extend(args.replicates.map(|v| format!("run.replicates={v}")));
+    overrides.extend(args.steps.map(|v| format!("run.steps={v}")));
+    // Validate first so a bad scenario is reported before any thread pool or bar appears.
+    let loaded = scenario::load(args.scenario.as_deref(), &overrides)
+        .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    let request = RunRequest {
+        scenario: args.scenario.clone(),
+        overrides,
+        out: args.out.clone(),
+        output_base: run::default_output_base(),
+        plots: !args.no_plots,
+    };
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| (EXIT_FAILURE, format!("cannot start {threads} threads: {e}")))?;
+    let total = loaded.scenario.run.replicates as u64 * loaded.scenario.run.steps as u64;
+    let progress = DelayedProgress::new(total, args.quiet);
+    let stop = AtomicBool::new(false);
+    let outcome = pool
+        .install(|| run::run(&request, &|| progress.tick(), &stop))
+        .map_err(|e| {
+            (
+                if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILURE
+                },
+                e.to_string(),
+            )
+        });
+    progress.finish();
+    let outcome = outcome?;
+    println!(
+        "Ran {}: {} agents, {} replicates × {} steps in {:.1} s on {threads} thread{}.",
+        loaded.scenario.run.name,
+        outcome.agents,
+        outcome.replicates,
+        outcome.steps,
+        outcome.seconds,
+        if threads == 1 { "" } else { "s" }
+    );
+    for (name, stats) in &outcome.headline {
+        let interval = stats
+            .ci
+            .map(|(low, high)| format!("  (95% CI {} to {})", round(low), round(high)))
+            .unwrap_or_default();
+        println!(
+            "  {name:<18} at step {}: {}{interval}",
+            outcome.steps,
+            round(stats.mean)
+        );
+    }
+    println!("Results in {}", outcome.folder.display());
+    println!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
+    Ok(())
+}
+
+fn round(value: f64) -> String {
+    if value.abs() >= 100.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// A progress bar on stderr that shows itself only once a run has lasted half a second.
+struct DelayedProgress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: Once,
+    quiet: bool,
+}
+
+impl DelayedProgress {
+    fn new(total: u64, quiet: bool) -> DelayedProgress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {percent:>3}% replicate-steps, eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        DelayedProgress {
+            bar,
+            started: Instant::now(),
+            shown: Once::new(),
+            quiet,
+        }
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+        if !self.quiet && self.started.elapsed() > Duration::from_millis(500) {
+            self.shown
+                .call_once(|| self.bar.set_draw_target(ProgressDrawTarget::stderr()));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn validate_command(files: &[String]) -> CommandResult {
+    let mut failures = 0;
+    for file in files {
+        match scenario::load(Some(file), &[]) {
+            Ok(loaded) => {
+                let s = &loaded.scenario;
+                println!(
+                    "ok: {} ({} agents, {} network, {} steps × {} replicates)",
+                    loaded.source.origin(),
+                    s.agent_count(),
+                    serde_json::to_value(s.network.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    s.run.steps,
+                    s.run.replicates
+                );
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                failures += 1;
+            }
+        }
+    }
+    match failures {
+        0 => Ok(()),
+        n => Err((
+            EXIT_BAD_INPUT,
+            format!("{n} of {} scenarios are not valid", files.len()),
+        )),
+    }
+}
+
+fn list_command() -> CommandResult {
+    let width = presets::names().map(str::len).max().unwrap_or(0);
+    for preset in presets::PRESETS {
+        let summary = match scenario::load(Some(preset.name), &[]) {
+            Ok(loaded) => format!(
+                "{} ({} agents)",
+                loaded.scenario.description,
+                loaded.scenario.agent_count()
+            ),
+            Err(err) => format!("(invalid: {err})"),
+        };
+        println!("{:<width$}  {summary}", preset.name);
+    }
+    println!(
+        "\nRun one with `gotong run NAME`; copy one to edit with `gotong init FILE --preset NAME`."
+    );
+    Ok(())
+}
+
+fn init_command(path: &Path, preset_name: &str) -> CommandResult {
+    let Some(preset) = presets::find(preset_name) else {
+        let hint = scenario::suggest(preset_name, presets::names())
+            .map(|s| format!(" Did you mean `{s}`?"))
+            .unwrap_or_default();
+        let names = presets::names().collect::<Vec<_>>().join(", ");
+        return Err((
+            EXIT_BAD_INPUT,
+            format!("no preset `{preset_name}`.{hint} Presets: {names}."),
+        ));
+    };
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, preset.text.as_bytes()))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => (
+                EXIT_BAD_INPUT,
+                format!(
+                    "{} already exists; init never overwrites a file",
+                    path.display()
+                ),
+            ),
+            _ => (
+                EXIT_FAILURE,
+                format!("cannot write {}: {e}", path.display()),
+            ),
+        })?;
+    println!(
+        "Wrote {} (from the `{}` preset). Edit it, then: gotong run {}",
+        path.display(),
+        preset.name,
+        path.display()
+    );
+    Ok(())
+}

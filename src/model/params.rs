@@ -1,0 +1,139 @@
+//! The scenario compiled into the tables rules read on the hot path.
+//!
+//! Owns: role-pair tables (contact chances, stranger priors, meeting affinities), the game
+//! of each tie kind, and every other number a rule needs, resolved once per run.
+//! Must never: change during a run (levers that interventions move live in `World`).
+
+use super::game::PairGame;
+use super::role::{PairTable, Role, TIE_KIND_COUNT, TieKind};
+use super::strategy::Strategy;
+use super::tie::BetaBelief;
+use crate::scenario::{
+    Activity, LearningSettings, NetworkChange, Scenario, TieSettings, resolve_conflict_game,
+    resolve_game,
+};
+
+/// What a learning rule compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayoffMeasure {
+    /// Sum of payoffs over the learning round.
+    Total,
+    /// Payoff per game played in the round.
+    PerGame,
+}
+
+/// Everything the rules need, resolved from a validated scenario.
+#[derive(Clone, Debug)]
+pub struct Params {
+    /// Steps to simulate.
+    pub steps: u32,
+    /// Recording interval in steps.
+    pub record_every: u32,
+    /// Agents per role in canonical order (roles absent have 0).
+    pub role_counts: [u32; super::role::ROLE_COUNT],
+    /// Chance per step that a tie is active, by role pair.
+    pub contact: PairTable<f64>,
+    /// The game of each tie kind, by [`TieKind::index`].
+    pub games: [PairGame; TIE_KIND_COUNT],
+    /// The game played on conflict ties.
+    pub conflict_game: PairGame,
+    /// Whether agents play themselves once per step (from the default game).
+    pub self_interaction: bool,
+    /// Belief about a stranger, by role pair.
+    pub stranger_prior: PairTable<BetaBelief>,
+    /// Belief on the initial network's ties.
+    pub acquaintance_prior: BetaBelief,
+    /// Forgetting rate per step, in [0, 1].
+    pub forgetting: f64,
+    /// Base misreading chance before transparency, in [0, 1].
+    pub misread: f64,
+    /// Trust below which a view turns its tie into a conflict tie.
+    pub conflict_below: f64,
+    /// Trust below which a tie breaks.
+    pub trust_break_below: f64,
+    /// Tie strength dynamics.
+    pub ties: TieSettings,
+    /// New-tie formation.
+    pub change: NetworkChange,
+    /// Meeting affinity by role pair.
+    pub affinity: PairTable<f64>,
+    /// Group activity types.
+    pub activities: Vec<Activity>,
+    /// Learning settings.
+    pub learning: LearningSettings,
+    /// What learning compares.
+    pub payoff_measure: PayoffMeasure,
+    /// Strategies an exploring agent picks from: every strategy the scenario mentions.
+    pub strategy_pool: Vec<Strategy>,
+}
+
+impl Params {
+    /// Compiles a validated scenario. Games were checked by validation, so a game that
+    /// still fails to build is a bug and falls back to the default prisoner's dilemma.
+    pub fn new(scenario: &Scenario) -> Params {
+        let default_spec = &scenario.game.default;
+        let game_of = |kind: TieKind| {
+            let spec = scenario.game.by_kind.get(&kind).unwrap_or(default_spec);
+            resolve_game(spec, default_spec).0.expect("validated game")
+        };
+        let mut role_counts = [0u32; super::role::ROLE_COUNT];
+        for (role, count) in scenario.role_counts() {
+            role_counts[role.index()] = count;
+        }
+        Params {
+            steps: scenario.run.steps,
+            record_every: scenario.run.record_every,
+            role_counts,
+            contact: scenario.contacts.to_table(0.0),
+            games: TieKind::ALL.map(game_of),
+            conflict_game: resolve_conflict_game(&scenario.game.conflict)
+                .0
+                .expect("validated game"),
+            self_interaction: resolve_game(default_spec, default_spec)
+                .0
+                .map(|g| g.self_interaction)
+                .unwrap_or(false),
+            stranger_prior: scenario.trust.prior.to_table(scenario.trust.stranger_prior),
+            acquaintance_prior: scenario.trust.acquaintance_prior,
+            forgetting: scenario.trust.forgetting,
+            misread: scenario.trust.misread,
+            conflict_below: scenario.trust.conflict_below,
+            trust_break_below: scenario.trust.break_below,
+            ties: scenario.ties.clone(),
+            change: scenario.network_change.clone(),
+            affinity: scenario.network_change.meeting_affinity.to_table(1.0),
+            activities: scenario.activities.clone(),
+            learning: scenario.learning.clone(),
+            payoff_measure: match scenario.learning.payoff {
+                crate::scenario::PayoffMeasureSetting::Total => PayoffMeasure::Total,
+                crate::scenario::PayoffMeasureSetting::PerGame => PayoffMeasure::PerGame,
+            },
+            strategy_pool: strategy_pool(scenario),
+        }
+    }
+
+    /// The game on a tie between roles `a` and `b`, or the conflict game.
+    #[inline]
+    pub fn game_between(&self, a: Role, b: Role, conflict: bool) -> &PairGame {
+        if conflict {
+            &self.conflict_game
+        } else {
+            &self.games[TieKind::between(a, b).index()]
+        }
+    }
+}
+
+fn strategy_pool(scenario: &Scenario) -> Vec<Strategy> {
+    let mut pool: Vec<Strategy> = Vec::new();
+    for settings in scenario.population.roles.values() {
+        for (strategy, _) in &settings.strategy.0 {
+            if !pool.contains(strategy) {
+                pool.push(*strategy);
+            }
+        }
+    }
+    if scenario.population.initial_defectors > 0.0 && !pool.contains(&Strategy::Alld) {
+        pool.push(Strategy::Alld);
+    }
+    pool
+}

@@ -1,0 +1,30 @@
+//! The rules of one step, each a type implementing [`crate::engine::schedule::Rule`].
+//!
+//! Owns: the content of every rule and the list of rules a standard run uses.
+//! Must never: make streams other than through the `Streams` in the step context, or write
+//! another agent's views (each pass writes only the entries of the agent it runs for).
+
+mod activities;
+mod beliefs;
+mod games;
+mod learning;
+mod network_change;
+
+pub use activities::GroupActivities;
+pub use beliefs::BeliefUpdate;
+pub use games::PairwiseGames;
+pub use learning::Learning;
+pub use network_change::NetworkChangeRule;
+
+use crate::engine::schedule::Rule;
+
+/// The rules of the standard school model; the engine orders them by phase.
+pub fn standard_rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(PairwiseGames),
+        Box::new(GroupActivities),
+        Box::new(BeliefUpdate),
+        Box::new(NetworkChangeRule),
+        Box::new(Learning),
+    ]
+}

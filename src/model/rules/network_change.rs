@@ -1,0 +1,163 @@
+//! Network change (DESIGN §5 step 5): introductions, chance meetings, and applying every
+//! proposed tie and break of the step.
+//!
+//! Proposals are gathered per agent in parallel (reading the state only), concatenated in
+//! agent order with the proposals of earlier rules (activity ties, breaks), and applied at
+//! once by rebuilding the graph. A new tie starts from the stranger prior of its role pair
+//! and `ties.initial_strength`; surviving ties keep their views.
+//!
+//! - Introduction (triadic closure weighted by trust): with chance `introduction_rate`, an
+//!   agent picks a contact it trusts at least `introduce_above` (weighted by trust), who
+//!   picks one of *its* trusted contacts the same way; if the two are not tied, they meet.
+//! - Chance meeting: with chance `chance_meeting_rate`, an agent meets a random agent of a
+//!   role drawn with weight `meeting_affinity × head count`.
+//! - Nobody takes on a new tie at or beyond `max_degree` (when set), judged on the degrees
+//!   at the start of the step.
+
+use crate::engine::parallel::{agent_blocks, map_blocks};
+use crate::engine::schedule::{Phase, Rule, StepContext};
+use crate::engine::streams::{Draw, Purpose};
+use crate::model::role::Role;
+use crate::model::tie::ViewState;
+use crate::model::world::World;
+use crate::network::AgentId;
+
+/// Introductions, chance meetings, and applying the step's ties and breaks.
+pub struct NetworkChangeRule;
+
+impl Rule for NetworkChangeRule {
+    fn name(&self) -> &'static str {
+        "network_change"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::NetworkChange
+    }
+
+    fn apply(&self, world: &mut World, context: &StepContext) {
+        let n = world.agents.count();
+        let world_ref = &*world;
+        let proposals = map_blocks(n, agent_blocks(n), |_, block| {
+            block
+                .filter_map(|i| propose(world_ref, context, i as AgentId))
+                .collect::<Vec<_>>()
+        });
+        world
+            .scratch
+            .new_ties
+            .extend(proposals.into_iter().flatten());
+        let max_degree = context.params.change.max_degree as usize;
+        if max_degree > 0 {
+            let graph = &world.graph;
+            world
+                .scratch
+                .new_ties
+                .retain(|&(a, b)| graph.degree(a) < max_degree && graph.degree(b) < max_degree);
+        }
+        apply_changes(world, context);
+    }
+}
+
+/// At most one new acquaintance per agent per step: an introduction, else a chance meeting.
+fn propose(world: &World, context: &StepContext, agent: AgentId) -> Option<(AgentId, AgentId)> {
+    let change = &context.params.change;
+    let step = context.step as u64;
+    let mut rng = context
+        .streams
+        .rng(Purpose::Introduction, step, agent as u64);
+    if rng.chance(change.introduction_rate) {
+        if let Some(stranger) = introduction(world, agent, change.introduce_above, &mut rng) {
+            return Some((agent, stranger));
+        }
+    }
+    let mut rng = context
+        .streams
+        .rng(Purpose::ChanceMeeting, step, agent as u64);
+    if rng.chance(change.chance_meeting_rate) {
+        let other = chance_meeting(world, context, agent, &mut rng)?;
+        if other != agent && !world.graph.has_tie(agent, other) {
+            return Some((agent, other));
+        }
+    }
+    None
+}
+
+/// A trusted contact of `agent` introduces one of its own trusted contacts.
+fn introduction(
+    world: &World,
+    agent: AgentId,
+    threshold: f64,
+    rng: &mut impl Draw,
+) -> Option<AgentId> {
+    let introducer = trusted_contact(world, agent, threshold, rng)?;
+    let stranger = trusted_contact(world, introducer, threshold, rng)?;
+    (stranger != agent && !world.graph.has_tie(agent, stranger)).then_some(stranger)
+}
+
+/// A contact of `agent` trusted at least `threshold`, drawn with weight equal to trust.
+fn trusted_contact(
+    world: &World,
+    agent: AgentId,
+    threshold: f64,
+    rng: &mut impl Draw,
+) -> Option<AgentId> {
+    let views = world.graph.views(agent);
+    let weights: Vec<f64> = views
+        .clone()
+        .map(|v| {
+            let trust = world.views[v].trust();
+            if trust >= threshold { trust } else { 0.0 }
+        })
+        .collect();
+    let pick = rng.weighted_index(&weights)?;
+    Some(world.graph.targets()[views.start + pick])
+}
+
+fn chance_meeting(
+    world: &World,
+    context: &StepContext,
+    agent: AgentId,
+    rng: &mut impl Draw,
+) -> Option<AgentId> {
+    let role = world.agents.role[agent as usize];
+    let weights: Vec<f64> = Role::ALL
+        .iter()
+        .map(|&other| {
+            context.params.affinity.get(role, other)
+                * world.agents.by_role[other.index()].len() as f64
+        })
+        .collect();
+    let pool = &world.agents.by_role[rng.weighted_index(&weights)?];
+    Some(pool[rng.below(pool.len() as u64) as usize])
+}
+
+/// Rebuilds the graph with the step's breaks and new ties and carries view state over.
+fn apply_changes(world: &mut World, context: &StepContext) {
+    let scratch = &world.scratch;
+    if scratch.breaks.is_empty() && scratch.new_ties.is_empty() {
+        return;
+    }
+    let (graph, origins) =
+        world
+            .graph
+            .rebuild(&scratch.breaks, &scratch.new_ties, world.agents.count());
+    let params = context.params;
+    let mut views = Vec::with_capacity(graph.view_count());
+    for i in 0..graph.agent_count() as AgentId {
+        let role = world.agents.role[i as usize];
+        for v in graph.views(i) {
+            views.push(match origins[v] {
+                Some(old) => world.views[old as usize],
+                None => {
+                    let partner_role = world.agents.role[graph.targets()[v] as usize];
+                    ViewState::new(
+                        *params.stranger_prior.get(role, partner_role),
+                        params.ties.initial_strength,
+                    )
+                }
+            });
+        }
+    }
+    world.graph = graph;
+    world.views = views;
+}

@@ -1,0 +1,461 @@
+//! The metric registry: every recorded quantity, declared once (DESIGN §8).
+//!
+//! A metric is a name, a sentence saying what it measures (with units or range), and a
+//! function that pushes one value per group. Adding a metric is adding an entry to
+//! [`METRICS`]: the CSV files, the summary and the per-metric plots pick it up.
+//! Network metrics follow networkx's definitions (see `network::metrics`). Values that are
+//! undefined at a step (a rate with no games) are not recorded rather than written as NaN.
+
+use super::Sink;
+use crate::engine::parallel::{agent_blocks, map_blocks};
+use crate::model::params::Params;
+use crate::model::role::{ROLE_COUNT, Role, TIE_KIND_COUNT, TieKind};
+use crate::model::strategy::STRATEGY_NAMES;
+use crate::model::world::World;
+use crate::network::metrics as net;
+use std::cell::OnceCell;
+
+/// The world being observed, with structure computed at most once per observation.
+pub struct Observed<'a> {
+    pub world: &'a World,
+    pub params: &'a Params,
+    triangles: OnceCell<Vec<u64>>,
+    views: OnceCell<ViewTotals>,
+}
+
+impl<'a> Observed<'a> {
+    /// Starts observing `world`.
+    pub fn new(world: &'a World, params: &'a Params) -> Observed<'a> {
+        Observed {
+            world,
+            params,
+            triangles: OnceCell::new(),
+            views: OnceCell::new(),
+        }
+    }
+
+    fn triangles(&self) -> &[u64] {
+        self.triangles
+            .get_or_init(|| net::triangles(&self.world.graph))
+    }
+
+    fn views(&self) -> &ViewTotals {
+        self.views.get_or_init(|| ViewTotals::of(self.world))
+    }
+}
+
+/// A declared metric.
+pub struct MetricDef {
+    /// Name in the CSV files.
+    pub name: &'static str,
+    /// What it measures, with units or range.
+    pub description: &'static str,
+    /// Pushes the metric's value for each of its groups.
+    pub compute: fn(&Observed, &mut Sink),
+}
+
+/// Every metric, in the order they are written.
+pub static METRICS: &[MetricDef] = &[
+    MetricDef {
+        name: "cooperation_rate",
+        description: "share of pairwise games this step in which the player cooperated, in [0, 1]; groups: all and the player's role",
+        compute: cooperation_rate,
+    },
+    MetricDef {
+        name: "mean_trust",
+        description: "mean trust over tie views, in (0, 1); groups: all and role pairs a~b (both directions)",
+        compute: mean_trust,
+    },
+    MetricDef {
+        name: "trust_toward",
+        description: "mean trust of role a toward role b over tie views, in (0, 1); groups: a>b",
+        compute: trust_toward,
+    },
+    MetricDef {
+        name: "ties",
+        description: "number of ties; groups: all and the tie kinds educative, cultural, institutional, internal",
+        compute: tie_counts,
+    },
+    MetricDef {
+        name: "mean_strength",
+        description: "mean tie strength over views, in [0, 1]; groups: all and tie kinds",
+        compute: mean_strength,
+    },
+    MetricDef {
+        name: "conflict_ties",
+        description: "number of ties either side regards as conflict ties",
+        compute: conflict_ties,
+    },
+    MetricDef {
+        name: "bridging_share",
+        description: "share of ties that join agents of different roles, in [0, 1]",
+        compute: bridging_share,
+    },
+    MetricDef {
+        name: "density",
+        description: "ties / possible ties, in [0, 1] (networkx density)",
+        compute: density,
+    },
+    MetricDef {
+        name: "mean_degree",
+        description: "mean number of ties per agent",
+        compute: mean_degree,
+    },
+    MetricDef {
+        name: "avg_clustering",
+        description: "mean local clustering coefficient over all agents, in [0, 1] (networkx average_clustering)",
+        compute: avg_clustering,
+    },
+    MetricDef {
+        name: "transitivity",
+        description: "3 × triangles / connected triples, in [0, 1] (networkx transitivity)",
+        compute: transitivity,
+    },
+    MetricDef {
+        name: "components",
+        description: "number of connected components (an isolated agent is one)",
+        compute: components,
+    },
+    MetricDef {
+        name: "largest_component_share",
+        description: "share of agents in the largest connected component, in [0, 1]",
+        compute: largest_component_share,
+    },
+    MetricDef {
+        name: "mean_resources",
+        description: "mean resources (payoff units); groups: all and roles",
+        compute: mean_resources,
+    },
+    MetricDef {
+        name: "gini_resources",
+        description: "Gini coefficient of resources (negative balances count as 0), in [0, 1]",
+        compute: gini_resources,
+    },
+    MetricDef {
+        name: "mean_norm",
+        description: "mean norm (cooperativeness), in [0, 1]; groups: all and roles",
+        compute: mean_norm,
+    },
+    MetricDef {
+        name: "strategy_share",
+        description: "share of agents playing each strategy, in [0, 1]; groups: strategy names",
+        compute: strategy_share,
+    },
+    MetricDef {
+        name: "group_contribution",
+        description: "mean share of the endowment put into group activities this step, in [0, 1]; groups: all and activity names",
+        compute: group_contribution,
+    },
+];
+
+/// Index of the metric called `name`.
+pub fn metric_index(name: &str) -> Option<usize> {
+    METRICS.iter().position(|m| m.name == name)
+}
+
+fn role_pair_name(a: Role, b: Role) -> String {
+    crate::model::role::RolePair::new(a, b).to_string()
+}
+
+fn cooperation_rate(o: &Observed, sink: &mut Sink) {
+    let games = &o.world.scratch.games;
+    let played: u64 = games.played.iter().sum();
+    let cooperated: u64 = games.cooperated.iter().sum();
+    if played > 0 {
+        sink.push("all", cooperated as f64 / played as f64);
+    }
+    for role in Role::ALL {
+        let r = role.index();
+        if games.played[r] > 0 {
+            sink.push(
+                role.name(),
+                games.cooperated[r] as f64 / games.played[r] as f64,
+            );
+        }
+    }
+}
+
+/// Sums over all views, by directed role pair and by tie kind, built once per observation
+/// in fixed blocks (so the float sums are the same for any thread count).
+#[derive(Clone)]
+struct ViewTotals {
+    trust: [f64; ROLE_COUNT * ROLE_COUNT],
+    views: [u64; ROLE_COUNT * ROLE_COUNT],
+    strength: [f64; TIE_KIND_COUNT],
+    conflict_views: u64,
+    bridging_views: u64,
+}
+
+impl ViewTotals {
+    fn empty() -> ViewTotals {
+        ViewTotals {
+            trust: [0.0; ROLE_COUNT * ROLE_COUNT],
+            views: [0; ROLE_COUNT * ROLE_COUNT],
+            strength: [0.0; TIE_KIND_COUNT],
+            conflict_views: 0,
+            bridging_views: 0,
+        }
+    }
+
+    fn of(world: &World) -> ViewTotals {
+        let n = world.agents.count();
+        let partials = map_blocks(n, agent_blocks(n), |_, block| {
+            let mut totals = ViewTotals::empty();
+            for i in block {
+                let role = world.agents.role[i];
+                for v in world.graph.views(i as u32) {
+                    let partner = world.agents.role[world.graph.targets()[v] as usize];
+                    let cell = role.index() * ROLE_COUNT + partner.index();
+                    let view = &world.views[v];
+                    totals.trust[cell] += view.trust();
+                    totals.views[cell] += 1;
+                    totals.strength[TieKind::between(role, partner).index()] +=
+                        view.strength as f64;
+                    totals.conflict_views += world.is_conflict(v) as u64;
+                    totals.bridging_views += (role != partner) as u64;
+                }
+            }
+            totals
+        });
+        let mut totals = ViewTotals::empty();
+        for part in &partials {
+            for c in 0..ROLE_COUNT * ROLE_COUNT {
+                totals.trust[c] += part.trust[c];
+                totals.views[c] += part.views[c];
+            }
+            for k in 0..TIE_KIND_COUNT {
+                totals.strength[k] += part.strength[k];
+            }
+            totals.conflict_views += part.conflict_views;
+            totals.bridging_views += part.bridging_views;
+        }
+        totals
+    }
+
+    fn views_of_kind(&self, kind: TieKind) -> u64 {
+        let mut count = 0;
+        for a in Role::ALL {
+            for b in Role::ALL {
+                if TieKind::between(a, b) == kind {
+                    count += self.views[a.index() * ROLE_COUNT + b.index()];
+                }
+            }
+        }
+        count
+    }
+}
+
+fn mean_trust(o: &Observed, sink: &mut Sink) {
+    let totals = o.views();
+    let all: u64 = totals.views.iter().sum();
+    if all > 0 {
+        let sum: f64 = totals.trust.iter().sum();
+        sink.push("all", sum / all as f64);
+    }
+    for pair in crate::model::role::RolePair::all() {
+        let (a, b) = pair.roles();
+        let (ab, ba) = (
+            a.index() * ROLE_COUNT + b.index(),
+            b.index() * ROLE_COUNT + a.index(),
+        );
+        let (sum, count) = if ab == ba {
+            (totals.trust[ab], totals.views[ab])
+        } else {
+            (
+                totals.trust[ab] + totals.trust[ba],
+                totals.views[ab] + totals.views[ba],
+            )
+        };
+        if count > 0 {
+            sink.push(role_pair_name(a, b), sum / count as f64);
+        }
+    }
+}
+
+fn trust_toward(o: &Observed, sink: &mut Sink) {
+    let totals = o.views();
+    for a in Role::ALL {
+        for b in Role::ALL {
+            let cell = a.index() * ROLE_COUNT + b.index();
+            if totals.views[cell] > 0 {
+                sink.push(
+                    format!("{a}>{b}"),
+                    totals.trust[cell] / totals.views[cell] as f64,
+                );
+            }
+        }
+    }
+}
+
+fn tie_counts(o: &Observed, sink: &mut Sink) {
+    let totals = o.views();
+    sink.push("all", o.world.graph.tie_count() as f64);
+    for kind in TieKind::ALL {
+        sink.push(kind.name(), (totals.views_of_kind(kind) / 2) as f64);
+    }
+}
+
+fn mean_strength(o: &Observed, sink: &mut Sink) {
+    let totals = o.views();
+    let all = o.world.graph.view_count();
+    if all > 0 {
+        sink.push("all", totals.strength.iter().sum::<f64>() / all as f64);
+    }
+    for kind in TieKind::ALL {
+        let count = totals.views_of_kind(kind);
+        if count > 0 {
+            sink.push(kind.name(), totals.strength[kind.index()] / count as f64);
+        }
+    }
+}
+
+fn conflict_ties(o: &Observed, sink: &mut Sink) {
+    sink.push("all", (o.views().conflict_views / 2) as f64);
+}
+
+fn bridging_share(o: &Observed, sink: &mut Sink) {
+    let views = o.world.graph.view_count();
+    if views > 0 {
+        sink.push("all", o.views().bridging_views as f64 / views as f64);
+    }
+}
+
+fn density(o: &Observed, sink: &mut Sink) {
+    sink.push("all", net::density(&o.world.graph));
+}
+
+fn mean_degree(o: &Observed, sink: &mut Sink) {
+    sink.push("all", net::mean_degree(&o.world.graph));
+}
+
+fn avg_clustering(o: &Observed, sink: &mut Sink) {
+    sink.push(
+        "all",
+        net::average_clustering_from_triangles(&o.world.graph, o.triangles()),
+    );
+}
+
+fn transitivity(o: &Observed, sink: &mut Sink) {
+    sink.push(
+        "all",
+        net::transitivity_from_triangles(&o.world.graph, o.triangles()),
+    );
+}
+
+fn components(o: &Observed, sink: &mut Sink) {
+    sink.push("all", net::components(&o.world.graph).count as f64);
+}
+
+fn largest_component_share(o: &Observed, sink: &mut Sink) {
+    sink.push("all", net::largest_component_share(&o.world.graph));
+}
+
+/// Mean of `values` over all agents and by role.
+fn push_by_role(o: &Observed, sink: &mut Sink, values: &[f64]) {
+    let roles = &o.world.agents.role;
+    if !values.is_empty() {
+        sink.push("all", values.iter().sum::<f64>() / values.len() as f64);
+    }
+    let mut sums = [0.0; ROLE_COUNT];
+    let mut counts = [0u64; ROLE_COUNT];
+    for (value, role) in values.iter().zip(roles) {
+        sums[role.index()] += value;
+        counts[role.index()] += 1;
+    }
+    for role in Role::ALL {
+        if counts[role.index()] > 0 {
+            sink.push(
+                role.name(),
+                sums[role.index()] / counts[role.index()] as f64,
+            );
+        }
+    }
+}
+
+fn mean_resources(o: &Observed, sink: &mut Sink) {
+    push_by_role(o, sink, &o.world.agents.resources);
+}
+
+fn mean_norm(o: &Observed, sink: &mut Sink) {
+    push_by_role(o, sink, &o.world.agents.norm);
+}
+
+fn gini_resources(o: &Observed, sink: &mut Sink) {
+    sink.push("all", gini(&o.world.agents.resources));
+}
+
+/// Gini coefficient of `values` with negatives counted as 0: 0 when all are equal (or all
+/// zero), approaching 1 when one holds everything.
+pub fn gini(values: &[f64]) -> f64 {
+    let mut sorted: Vec<f64> = values.iter().map(|v| v.max(0.0)).collect();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len() as f64;
+    let total: f64 = sorted.iter().sum();
+    if sorted.is_empty() || total <= 0.0 {
+        return 0.0;
+    }
+    let weighted: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x)
+        .sum();
+    weighted / (n * total)
+}
+
+fn strategy_share(o: &Observed, sink: &mut Sink) {
+    let mut counts = [0u64; STRATEGY_NAMES.len()];
+    for strategy in &o.world.agents.strategy {
+        counts[strategy.family_index()] += 1;
+    }
+    let n = o.world.agents.count();
+    if n == 0 {
+        return;
+    }
+    for (name, count) in STRATEGY_NAMES.iter().zip(counts) {
+        sink.push(*name, count as f64 / n as f64);
+    }
+}
+
+fn group_contribution(o: &Observed, sink: &mut Sink) {
+    let outcomes = &o.world.scratch.activities;
+    let weighted = |list: &mut dyn Iterator<Item = &crate::model::world::ActivityOutcome>| {
+        let (sum, members) = list.fold((0.0, 0usize), |(s, m), x| {
+            (s + x.mean_share * x.members as f64, m + x.members)
+        });
+        (members > 0).then(|| sum / members as f64)
+    };
+    if let Some(all) = weighted(&mut outcomes.iter()) {
+        sink.push("all", all);
+    }
+    for (index, activity) in o.params.activities.iter().enumerate() {
+        if let Some(value) = weighted(&mut outcomes.iter().filter(|x| x.activity == index)) {
+            sink.push(activity.name.clone(), value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_of_known_distributions() {
+        assert_eq!(gini(&[]), 0.0);
+        assert_eq!(gini(&[5.0, 5.0, 5.0]), 0.0);
+        assert_eq!(gini(&[0.0, 0.0]), 0.0);
+        // one of four holds everything: (n - 1) / n = 0.75
+        assert!((gini(&[0.0, 0.0, 0.0, 8.0]) - 0.75).abs() < 1e-12);
+        // negatives count as zero
+        assert!((gini(&[-3.0, 0.0, 0.0, 8.0]) - 0.75).abs() < 1e-12);
+        // 1, 2, 3: sum |xi - xj| / (2 n^2 mean) = 8 / (2 * 9 * 2) = 2/9
+        assert!((gini(&[3.0, 1.0, 2.0]) - 2.0 / 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let mut names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), METRICS.len());
+    }
+}

@@ -1,0 +1,90 @@
+//! What is recorded about a world, and how.
+//!
+//! Owns: the metric registry ([`metrics::METRICS`]: each metric declared once with its name,
+//! meaning and how to compute it, so it reaches CSV, summary and plots with no further
+//! edit), the rows a replicate records, and network snapshots for pictures and GraphML.
+//! Must never: change the world, or write files (the `output` module does).
+
+pub mod metrics;
+pub mod snapshot;
+
+use crate::engine::Observer;
+use crate::model::params::Params;
+use crate::model::world::World;
+pub use metrics::{METRICS, MetricDef};
+pub use snapshot::NetworkSnapshot;
+
+/// One recorded value: `metric` for `group` at `step`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Step the value describes (0: the initial state).
+    pub step: u32,
+    /// Index of the metric in [`METRICS`].
+    pub metric: u16,
+    /// Group within the metric: `all`, a role, a role pair `a~b`, a direction `a>b`, a tie
+    /// kind, a strategy, an activity name.
+    pub group: String,
+    /// The value (never NaN: undefined values are not recorded).
+    pub value: f64,
+}
+
+/// Collects the rows of one replicate and, if asked, network snapshots.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    /// Rows in recording order.
+    pub rows: Vec<Row>,
+    /// Snapshots at the first and the last recorded step, when `snapshots` is on.
+    pub snapshots: Vec<NetworkSnapshot>,
+    keep_snapshots: bool,
+    last_step: u32,
+}
+
+impl Recorder {
+    /// A recorder; `keep_snapshots` keeps the network at the first and last recorded step.
+    pub fn new(keep_snapshots: bool, last_step: u32) -> Recorder {
+        Recorder {
+            keep_snapshots,
+            last_step,
+            ..Recorder::default()
+        }
+    }
+}
+
+/// Where metric values go while a metric computes them.
+pub struct Sink<'a> {
+    rows: &'a mut Vec<Row>,
+    step: u32,
+    metric: u16,
+}
+
+impl Sink<'_> {
+    /// Records `value` for `group`; NaN and infinite values are dropped (undefined).
+    pub fn push(&mut self, group: impl Into<String>, value: f64) {
+        if value.is_finite() {
+            self.rows.push(Row {
+                step: self.step,
+                metric: self.metric,
+                group: group.into(),
+                value,
+            });
+        }
+    }
+}
+
+impl Observer for Recorder {
+    fn observe(&mut self, world: &World, params: &Params) {
+        let step = world.step;
+        let observed = metrics::Observed::new(world, params);
+        for (index, metric) in METRICS.iter().enumerate() {
+            let mut sink = Sink {
+                rows: &mut self.rows,
+                step,
+                metric: index as u16,
+            };
+            (metric.compute)(&observed, &mut sink);
+        }
+        if self.keep_snapshots && (step == 0 || step == self.last_step) {
+            self.snapshots.push(NetworkSnapshot::of(world));
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! `gotong run` as a library call: scenario in, run folder out.
+//!
+//! Owns: the order of a run's work (load and validate, prepare the folder, run the
+//! replicates, write data, networks and plots, mark the manifest complete, reveal the
+//! folder) and the error a caller gets when any of it fails. Nothing is left behind on
+//! failure: the folder only appears once complete (see `output::run_dir`).
+//! Must never: print, or build a thread pool (the caller runs it inside the pool it wants).
+
+use crate::engine::{self, streams::Streams};
+use crate::experiment::statistics::{Describe, Summary};
+use crate::model::params::Params;
+use crate::observe::Recorder;
+use crate::output::manifest::{Manifest, RunStatus, metric_infos};
+use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
+use crate::output::{self, OutputError};
+use crate::scenario::{self, ScenarioError};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::{Instant, SystemTime};
+
+/// What to run and where.
+#[derive(Clone, Debug, Default)]
+pub struct RunRequest {
+    /// A scenario file or preset name; `None` is the default preset.
+    pub scenario: Option<String>,
+    /// `KEY=VALUE` overrides, applied in order (after the scenario's own `extends`).
+    pub overrides: Vec<String>,
+    /// The folder to create; `None` makes `<output_base>/<name>-<timestamp>`.
+    pub out: Option<PathBuf>,
+    /// Where runs land without `out` (the command line uses `output`).
+    pub output_base: PathBuf,
+    /// Whether to draw the plots (PNG and SVG).
+    pub plots: bool,
+}
+
+/// What a finished run produced.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    /// The run folder.
+    pub folder: PathBuf,
+    /// Agents in the scenario.
+    pub agents: usize,
+    /// Replicates and steps run.
+    pub replicates: u32,
+    pub steps: u32,
+    /// Wall time in seconds, all included.
+    pub seconds: f64,
+    /// Final-step statistics of the headline metrics (name, statistics).
+    pub headline: Vec<(&'static str, Describe)>,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    #[error("{0}")]
+    Folder(#[from] RunFolderError),
+    #[error("{0}")]
+    Output(#[from] OutputError),
+    #[error("{0}")]
+    Engine(#[from] engine::RunError),
+}
+
+impl RunError {
+    /// Whether the user's input is at fault (exit code 2) rather than the machine (1).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            RunError::Scenario(_)
+                | RunError::Folder(
+                    RunFolderError::NotEmpty { .. } | RunFolderError::NotAFolder { .. }
+                )
+        )
+    }
+}
+
+/// Metrics summarised in the outcome, at the last step, group `all`.
+pub const HEADLINE_METRICS: [&str; 3] = ["cooperation_rate", "mean_trust", "ties"];
+
+/// Runs a scenario to a complete run folder. `on_step` is called after every step of every
+/// replicate (total: replicates × steps); `stop` ends the run early with an error.
+pub fn run(
+    request: &RunRequest,
+    on_step: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<RunOutcome, RunError> {
+    let clock = Instant::now();
+    let started_at = utc_iso8601(SystemTime::now());
+    let loaded = scenario::load(request.scenario.as_deref(), &request.overrides)?;
+    let scenario = &loaded.scenario;
+    let params = Params::new(scenario);
+    let folder = RunFolder::create(
+        request.out.as_deref(),
+        &request.output_base,
+        &scenario.run.name,
+    )?;
+    let mut manifest = Manifest {
+        status: RunStatus::Incomplete,
+        gotong_version: env!("CARGO_PKG_VERSION"),
+        source: loaded.source.origin(),
+        overrides: request.overrides.clone(),
+        seed: scenario.run.seed,
+        replicates: scenario.run.replicates,
+        steps: scenario.run.steps,
+        agents: scenario.agent_count(),
+        threads: rayon::current_num_threads(),
+        started_at,
+        finished_at: None,
+        wall_time_seconds: None,
+        files: Vec::new(),
+        metrics: metric_infos(),
+        scenario: scenario.clone(),
+    };
+    output::write_manifest(folder.path(), &manifest)?;
+
+    let replicates: Vec<u32> = (0..scenario.run.replicates).collect();
+    let recorders = engine::run_replicates(
+        scenario,
+        &params,
+        &replicates,
+        |replicate| Recorder::new(replicate == 0, params.steps),
+        on_step,
+        stop,
+    )?;
+    let summary = Summary::from_replicates(recorders.iter().map(|r| r.rows.as_slice()));
+    let layout_streams = Streams::new(scenario.run.seed, 0);
+    let files = output::write_run_files(
+        &folder,
+        scenario,
+        &recorders,
+        &summary,
+        request.plots,
+        layout_streams,
+    )?;
+
+    manifest.files = files;
+    manifest.files.push("manifest.json".into());
+    manifest.status = RunStatus::Complete;
+    manifest.finished_at = Some(utc_iso8601(SystemTime::now()));
+    manifest.wall_time_seconds = Some(clock.elapsed().as_secs_f64());
+    output::write_manifest(folder.path(), &manifest)?;
+    let folder = folder.finish()?;
+    Ok(RunOutcome {
+        folder,
+        agents: manifest.agents,
+        replicates: scenario.run.replicates,
+        steps: scenario.run.steps,
+        seconds: clock.elapsed().as_secs_f64(),
+        headline: headline(&summary),
+    })
+}
+
+fn headline(summary: &Summary) -> Vec<(&'static str, Describe)> {
+    let Some(last) = summary.last_step() else {
+        return Vec::new();
+    };
+    HEADLINE_METRICS
+        .iter()
+        .filter_map(|&name| {
+            summary
+                .series(name, "all")
+                .find(|row| row.step == last)
+                .map(|row| (name, row.stats))
+        })
+        .collect()
+}
+
+/// The default place runs land: `output/` in the current folder.
+pub fn default_output_base() -> PathBuf {
+    Path::new("output").to_path_buf()
+}

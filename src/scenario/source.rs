@@ -1,0 +1,651 @@
+//! Reading scenario text into one merged TOML table, remembering where each key came from.
+//!
+//! Owns: finding a scenario (a file, or a preset by name), following `extends` (relative to
+//! the file, else a preset), applying `--set KEY=VALUE` overrides, and the map from each
+//! dotted key path to the file and line that set it last, so later errors can point there.
+//! Must never: interpret the values; that is `schema` and `validate`'s job.
+//!
+//! Merge rule: tables merge key by key, later layers win; but when a table's `kind` changes
+//! (e.g. a child sets `network.kind = "lattice"` over the default's `"sbm"`), the child's
+//! table replaces the parent's whole, so keys of the old kind do not linger.
+
+use super::error::{ScenarioError, ScenarioErrorKind};
+use super::presets::{self, Preset};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
+
+/// `extends` chains deeper than this are refused (they are surely a mistake).
+const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// Where a scenario comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    /// A preset embedded in the binary.
+    Preset(&'static Preset),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+impl Source {
+    /// Finds `name_or_path`: an existing file, else a preset of that name (with or without
+    /// `.toml`). `None` is the default preset.
+    pub fn find(name_or_path: Option<&str>) -> Result<Source, ScenarioError> {
+        let Some(text) = name_or_path else {
+            return Ok(Source::Preset(presets::default_preset()));
+        };
+        let path = Path::new(text);
+        if path.is_file() {
+            return Ok(Source::File(path.to_path_buf()));
+        }
+        if let Some(preset) = presets::find(text) {
+            return Ok(Source::Preset(preset));
+        }
+        let hint = super::suggest(text.trim_end_matches(".toml"), presets::names())
+            .map(|s| format!(" Did you mean the preset `{s}`?"))
+            .unwrap_or_default();
+        Err(ScenarioError::new(
+            ScenarioErrorKind::NotFound,
+            text,
+            format!(
+                "no such file, and no preset of that name.{hint} Presets: {} (see `gotong list`).",
+                presets::names().collect::<Vec<_>>().join(", ")
+            ),
+        ))
+    }
+
+    /// How this source is named in messages.
+    pub fn origin(&self) -> String {
+        match self {
+            Source::Preset(preset) => {
+                format!("preset `{}` (scenarios/{})", preset.name, preset.file)
+            }
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// A short name for run folders: the preset name or the file stem.
+    pub fn short_name(&self) -> String {
+        match self {
+            Source::Preset(preset) => preset.name.to_string(),
+            Source::File(path) => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into()),
+        }
+    }
+
+    fn read(&self) -> Result<String, ScenarioError> {
+        match self {
+            Source::Preset(preset) => Ok(preset.text.to_string()),
+            Source::File(path) => std::fs::read_to_string(path).map_err(|err| {
+                let reason = match err.kind() {
+                    std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+                    _ => err.to_string(),
+                };
+                ScenarioError::new(
+                    ScenarioErrorKind::NotFound,
+                    self.origin(),
+                    format!("cannot read the file: {reason}"),
+                )
+            }),
+        }
+    }
+
+    /// The source named by `extends = "name"` inside this one.
+    fn parent(&self, name: &str, line: Option<usize>) -> Result<Source, ScenarioError> {
+        if let Source::File(path) = self {
+            let candidate = path.parent().unwrap_or(Path::new(".")).join(name);
+            if candidate.is_file() {
+                return Ok(Source::File(candidate));
+            }
+        }
+        presets::find(name)
+            .map(Source::Preset)
+            .ok_or_else(|| ScenarioError {
+                kind: ScenarioErrorKind::Extends,
+                origin: self.origin(),
+                line,
+                key: Some("extends".into()),
+                message: format!(
+                    "`{name}` is neither a file next to this one nor a preset; presets: {}",
+                    presets::names().collect::<Vec<_>>().join(", ")
+                ),
+            })
+    }
+
+    fn identity(&self) -> String {
+        match self {
+            Source::Preset(preset) => format!("preset:{}", preset.name),
+            Source::File(path) => std::fs::canonicalize(path)
+                .unwrap_or_else(|_| path.clone())
+                .display()
+                .to_string(),
+        }
+    }
+}
+
+/// Where each key of the merged table was last set: per layer, key path → line.
+#[derive(Clone, Debug, Default)]
+pub struct Locations {
+    layers: Vec<(String, HashMap<String, usize>)>,
+}
+
+impl Locations {
+    /// The origin and line of `path`, or of its nearest enclosing table that some layer
+    /// wrote; falls back to the top scenario's origin with no line.
+    pub fn find(&self, path: &str) -> (String, Option<usize>) {
+        let mut probe = path.to_string();
+        loop {
+            for (origin, lines) in self.layers.iter().rev() {
+                if let Some(line) = lines.get(&probe) {
+                    let line = (*line > 0).then_some(*line);
+                    return (origin.clone(), line);
+                }
+            }
+            match probe.rfind(['.', '[']) {
+                Some(cut) => probe.truncate(cut),
+                None => break,
+            }
+        }
+        let top = self.top_file_origin();
+        (top, None)
+    }
+
+    fn top_file_origin(&self) -> String {
+        self.layers
+            .iter()
+            .rev()
+            .find(|(origin, _)| !origin.starts_with("--set"))
+            .map(|(origin, _)| origin.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The merged table of a scenario and where its keys came from.
+#[derive(Clone, Debug)]
+pub struct MergedSource {
+    pub table: Table,
+    pub locations: Locations,
+}
+
+/// Reads `source` and its `extends` chain, merges them parent first, then applies the
+/// `--set` overrides in order.
+pub fn merge(source: &Source, overrides: &[String]) -> Result<MergedSource, ScenarioError> {
+    let mut chain = Vec::new();
+    collect_chain(source, &mut chain, &mut Vec::new())?;
+    let mut table = Table::new();
+    let mut locations = Locations::default();
+    for (origin, layer, lines) in chain.into_iter().rev() {
+        merge_table(&mut table, layer);
+        locations.layers.push((origin, lines));
+    }
+    for assignment in overrides {
+        let (key, value) = parse_override(assignment)?;
+        let origin = format!("--set {assignment}");
+        apply_override(&mut table, &key, value, &origin)?;
+        let mut lines = HashMap::new();
+        lines.insert(path_string(&key), 0);
+        locations.layers.push((origin, lines));
+    }
+    Ok(MergedSource { table, locations })
+}
+
+type Layer = (String, Table, HashMap<String, usize>);
+
+fn collect_chain(
+    source: &Source,
+    chain: &mut Vec<Layer>,
+    seen: &mut Vec<String>,
+) -> Result<(), ScenarioError> {
+    let identity = source.identity();
+    if seen.contains(&identity) {
+        return Err(ScenarioError::new(
+            ScenarioErrorKind::Extends,
+            source.origin(),
+            format!(
+                "`extends` forms a cycle: {} -> {}",
+                seen.join(" -> "),
+                identity
+            ),
+        ));
+    }
+    if seen.len() >= MAX_EXTENDS_DEPTH {
+        return Err(ScenarioError::new(
+            ScenarioErrorKind::Extends,
+            source.origin(),
+            format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} files"),
+        ));
+    }
+    seen.push(identity);
+    let origin = source.origin();
+    let text = source.read()?;
+    let lines = key_lines(&text, &origin)?;
+    let mut table: Table =
+        toml::from_str(&text).map_err(|err| syntax_error(&err, &text, &origin))?;
+    let parent = match table.remove("extends") {
+        None => None,
+        Some(Value::String(name)) => Some(name),
+        Some(other) => {
+            return Err(ScenarioError {
+                kind: ScenarioErrorKind::InvalidValue,
+                origin,
+                line: lines.get("extends").copied(),
+                key: Some("extends".into()),
+                message: format!(
+                    "must be a file or preset name in quotes, not a {}",
+                    other.type_str()
+                ),
+            });
+        }
+    };
+    chain.push((origin, table, lines.clone()));
+    if let Some(name) = parent {
+        let parent = source.parent(&name, lines.get("extends").copied())?;
+        collect_chain(&parent, chain, seen)?;
+    }
+    Ok(())
+}
+
+fn syntax_error(err: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
+    ScenarioError {
+        kind: ScenarioErrorKind::Syntax,
+        origin: origin.to_string(),
+        line: err.span().map(|span| line_of(text, span.start)),
+        key: None,
+        message: format!("this is not valid TOML: {}", err.message().trim_end()),
+    }
+}
+
+/// 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Dotted path → line of every key in `text`.
+fn key_lines(text: &str, origin: &str) -> Result<HashMap<String, usize>, ScenarioError> {
+    let document =
+        toml::de::DeTable::parse(text).map_err(|err| syntax_error(&err, text, origin))?;
+    let mut lines = HashMap::new();
+    walk_table(document.get_ref(), "", text, &mut lines);
+    Ok(lines)
+}
+
+fn walk_table(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    text: &str,
+    lines: &mut HashMap<String, usize>,
+) {
+    for (key, value) in table.iter() {
+        let path = join_key(prefix, key.get_ref());
+        lines
+            .entry(path.clone())
+            .or_insert_with(|| line_of(text, key.span().start));
+        walk_value(value.get_ref(), &path, text, lines);
+    }
+}
+
+fn walk_value(
+    value: &toml::de::DeValue<'_>,
+    path: &str,
+    text: &str,
+    lines: &mut HashMap<String, usize>,
+) {
+    if let Some(table) = value.as_table() {
+        walk_table(table, path, text, lines);
+    } else if let Some(array) = value.as_array() {
+        for (index, item) in array.iter().enumerate() {
+            let item_path = format!("{path}[{index}]");
+            lines
+                .entry(item_path.clone())
+                .or_insert_with(|| line_of(text, item.span().start));
+            walk_value(item.get_ref(), &item_path, text, lines);
+        }
+    }
+}
+
+fn join_key(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Merges `over` into `base` (see the module doc for the `kind` rule).
+fn merge_table(base: &mut Table, over: Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Table(base_table)), Value::Table(over_table)) => {
+                if base_table
+                    .get("kind")
+                    .is_some_and(|k| over_table.get("kind").is_some_and(|o| o != k))
+                {
+                    *base_table = over_table;
+                } else {
+                    merge_table(base_table, over_table);
+                }
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// One segment of a `--set` key: a table key or an array index.
+#[derive(Clone, Debug, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn path_string(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Index(index) => out.push_str(&format!("[{index}]")),
+        }
+    }
+    out
+}
+
+fn bad_override(assignment: &str, message: impl Into<String>) -> ScenarioError {
+    ScenarioError::new(
+        ScenarioErrorKind::BadOverride,
+        format!("--set {assignment}"),
+        message,
+    )
+}
+
+/// Splits `KEY=VALUE`; the value is TOML (`0.9`, `true`, `"text"`, `[1, 2]`), and a bare
+/// word that is not TOML is taken as a string (`learning.rule=fermi`).
+fn parse_override(assignment: &str) -> Result<(Vec<Segment>, Value), ScenarioError> {
+    let Some((key, value_text)) = assignment.split_once('=') else {
+        return Err(bad_override(
+            assignment,
+            "expected KEY=VALUE, e.g. --set policy.transparency=0.9",
+        ));
+    };
+    let segments = parse_key(assignment, key.trim())?;
+    let value_text = value_text.trim();
+    if value_text.is_empty() {
+        return Err(bad_override(assignment, "the value after `=` is empty"));
+    }
+    let value = match toml::from_str::<Table>(&format!("value = {value_text}")) {
+        Ok(mut table) => table.remove("value").expect("parsed key"),
+        Err(_) if is_bare_word(value_text) => Value::String(value_text.to_string()),
+        Err(err) => {
+            return Err(bad_override(
+                assignment,
+                format!(
+                    "`{value_text}` is not a TOML value ({}); quote text like \"this\"",
+                    err.message().trim_end()
+                ),
+            ));
+        }
+    };
+    Ok((segments, value))
+}
+
+fn is_bare_word(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_alphanumeric() || "_-~.()".contains(c))
+}
+
+/// `a.b[2].c`, `a.b.2.c` or `contacts."teacher~parent"` into segments.
+fn parse_key(assignment: &str, key: &str) -> Result<Vec<Segment>, ScenarioError> {
+    let mut segments = Vec::new();
+    let mut rest = key;
+    while !rest.is_empty() {
+        let (segment, tail) = if let Some(quoted) = rest.strip_prefix('"') {
+            let end = quoted
+                .find('"')
+                .ok_or_else(|| bad_override(assignment, "a quoted key is not closed"))?;
+            (Segment::Key(quoted[..end].to_string()), &quoted[end + 1..])
+        } else if let Some(indexed) = rest.strip_prefix('[') {
+            let end = indexed
+                .find(']')
+                .ok_or_else(|| bad_override(assignment, "`[` without `]` in the key"))?;
+            let index = indexed[..end]
+                .parse()
+                .map_err(|_| bad_override(assignment, "an index in [] must be a whole number"))?;
+            (Segment::Index(index), &indexed[end + 1..])
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let word = &rest[..end];
+            let segment = match word.parse::<usize>() {
+                Ok(index) => Segment::Index(index),
+                Err(_) => Segment::Key(word.to_string()),
+            };
+            (segment, &rest[end..])
+        };
+        if segment == Segment::Key(String::new()) {
+            return Err(bad_override(
+                assignment,
+                "the key has an empty part; write it like policy.transparency",
+            ));
+        }
+        segments.push(segment);
+        rest = tail.strip_prefix('.').unwrap_or(tail);
+    }
+    if segments.is_empty() {
+        return Err(bad_override(assignment, "the key before `=` is empty"));
+    }
+    Ok(segments)
+}
+
+fn apply_override(
+    table: &mut Table,
+    segments: &[Segment],
+    value: Value,
+    origin: &str,
+) -> Result<(), ScenarioError> {
+    let assignment = origin.trim_start_matches("--set ");
+    let mut root = Value::Table(std::mem::take(table));
+    let outcome = set_in_value(&mut root, segments, 0, value, assignment);
+    if let Value::Table(root) = root {
+        *table = root;
+    }
+    outcome
+}
+
+/// Sets `segments[depth..]` below `node`, creating tables on the way.
+fn set_in_value(
+    node: &mut Value,
+    segments: &[Segment],
+    depth: usize,
+    value: Value,
+    assignment: &str,
+) -> Result<(), ScenarioError> {
+    let segment = &segments[depth];
+    let is_last = depth + 1 == segments.len();
+    let type_name = node.type_str();
+    match (node, segment) {
+        (Value::Table(table), Segment::Key(key)) => {
+            if is_last {
+                if key == "kind" && table.get("kind").is_some_and(|old| *old != value) {
+                    table.clear(); // a new kind starts from a clean table (module doc)
+                }
+                table.insert(key.clone(), value);
+                return Ok(());
+            }
+            let child = table
+                .entry(key.clone())
+                .or_insert_with(|| Value::Table(Table::new()));
+            set_in_value(child, segments, depth + 1, value, assignment)
+        }
+        (Value::Array(items), Segment::Index(index)) => {
+            let count = items.len();
+            let Some(child) = items.get_mut(*index) else {
+                return Err(bad_override(
+                    assignment,
+                    format!(
+                        "`{}` has {count} entries (indices 0..{count}); there is no [{index}]",
+                        path_string(&segments[..depth])
+                    ),
+                ));
+            };
+            if is_last {
+                *child = value;
+                return Ok(());
+            }
+            set_in_value(child, segments, depth + 1, value, assignment)
+        }
+        (_, segment) => {
+            let below = match segment {
+                Segment::Key(key) => format!("key `{key}`"),
+                Segment::Index(index) => format!("entry [{index}]"),
+            };
+            Err(bad_override(
+                assignment,
+                format!(
+                    "`{}` is a {type_name}, so it has no {below}",
+                    path_string(&segments[..depth])
+                ),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merged(text: &str, overrides: &[&str]) -> Result<Table, ScenarioError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(&path, text).unwrap();
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        merge(&Source::File(path), &overrides).map(|m| m.table)
+    }
+
+    #[test]
+    fn overrides_take_toml_values_and_bare_words() {
+        let table = merged(
+            "[policy]\ntransparency = 0.5\n",
+            &[
+                "policy.transparency=0.9",
+                "learning.rule=fermi",
+                "contacts.teacher~parent=0.2",
+                "contacts.\"parent~parent\"=0.1",
+            ],
+        )
+        .unwrap();
+        assert_eq!(table["policy"]["transparency"].as_float(), Some(0.9));
+        assert_eq!(table["learning"]["rule"].as_str(), Some("fermi"));
+        assert_eq!(table["contacts"]["teacher~parent"].as_float(), Some(0.2));
+        assert_eq!(table["contacts"]["parent~parent"].as_float(), Some(0.1));
+    }
+
+    #[test]
+    fn overrides_index_arrays_and_refuse_nonsense() {
+        let text = "[[activity]]\nname = \"a\"\nsynergy = 1.5\n";
+        let table = merged(text, &["activity.0.synergy=2.5", "activity[0].name=b"]).unwrap();
+        assert_eq!(table["activity"][0]["synergy"].as_float(), Some(2.5));
+        assert_eq!(table["activity"][0]["name"].as_str(), Some("b"));
+        for (bad, needle) in [
+            ("activity.3.synergy=1", "has 1 entries"),
+            ("policy", "KEY=VALUE"),
+            ("=3", "empty"),
+            ("a..b=1", "empty part"),
+            ("activity.0.name.x=1", "is a string"),
+            ("policy.transparency=[1,", "not a TOML value"),
+        ] {
+            let err = merged(text, &[bad]).unwrap_err();
+            assert_eq!(err.kind, ScenarioErrorKind::BadOverride, "{bad}");
+            assert!(err.to_string().contains(needle), "{bad}: {err}");
+            assert!(err.to_string().starts_with("--set "), "{err}");
+        }
+    }
+
+    #[test]
+    fn changing_kind_replaces_the_table() {
+        let text = "[network]\nkind = \"sbm\"\ndensity = { default = 0.1 }\n";
+        let table = merged(text, &["network.kind=lattice", "network.width=4"]).unwrap();
+        assert!(table["network"].get("density").is_none());
+        assert_eq!(table["network"]["width"].as_integer(), Some(4));
+        let same = merged(text, &["network.kind=sbm"]).unwrap();
+        assert!(same["network"].get("density").is_some());
+    }
+
+    #[test]
+    fn extends_merges_and_detects_cycles() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("base.toml"), "[run]\nsteps = 5\nseed = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("child.toml"),
+            "extends = \"base.toml\"\n[run]\nseed = 2\n",
+        )
+        .unwrap();
+        let merged = merge(&Source::File(dir.path().join("child.toml")), &[]).unwrap();
+        assert_eq!(merged.table["run"]["steps"].as_integer(), Some(5));
+        assert_eq!(merged.table["run"]["seed"].as_integer(), Some(2));
+        let (origin, line) = merged.locations.find("run.steps");
+        assert!(
+            origin.ends_with("base.toml") && line == Some(2),
+            "{origin} {line:?}"
+        );
+        let (origin, line) = merged.locations.find("run.seed");
+        assert!(
+            origin.ends_with("child.toml") && line == Some(3),
+            "{origin} {line:?}"
+        );
+
+        std::fs::write(dir.path().join("a.toml"), "extends = \"b.toml\"\n").unwrap();
+        std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
+        let err = merge(&Source::File(dir.path().join("a.toml")), &[]).unwrap_err();
+        assert_eq!(err.kind, ScenarioErrorKind::Extends);
+        assert!(err.message.contains("cycle"), "{err}");
+
+        std::fs::write(
+            dir.path().join("orphan.toml"),
+            "\n\nextends = \"nowhere.toml\"\n",
+        )
+        .unwrap();
+        let err = merge(&Source::File(dir.path().join("orphan.toml")), &[]).unwrap_err();
+        assert_eq!((err.kind, err.line), (ScenarioErrorKind::Extends, Some(3)));
+    }
+
+    #[test]
+    fn syntax_errors_have_lines() {
+        let err = merged("[run]\nsteps = 5\nseed = \n", &[]).unwrap_err();
+        assert_eq!((err.kind, err.line), (ScenarioErrorKind::Syntax, Some(3)));
+        let err = merged("[run]\n[run]\n", &[]).unwrap_err();
+        assert_eq!(err.kind, ScenarioErrorKind::Syntax);
+    }
+
+    #[test]
+    fn locations_fall_back_to_enclosing_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.toml");
+        std::fs::write(
+            &path,
+            "[population.teacher]\ncount = 3\n\n[[activity]]\nname = \"x\"\n",
+        )
+        .unwrap();
+        let merged = merge(&Source::File(path), &["run.steps=4".into()]).unwrap();
+        assert_eq!(merged.locations.find("population.teacher.norm").1, Some(1));
+        assert_eq!(merged.locations.find("activity[0].members").1, Some(4));
+        let (origin, line) = merged.locations.find("run.steps");
+        assert_eq!((origin.as_str(), line), ("--set run.steps=4", None));
+        assert!(
+            merged
+                .locations
+                .find("trust.forgetting")
+                .0
+                .ends_with("s.toml")
+        );
+    }
+}

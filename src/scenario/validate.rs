@@ -1,0 +1,468 @@
+//! Semantic checks of a parsed scenario: ranges, combinations, and counts that must agree.
+//!
+//! Owns: every rule that a well-typed scenario can still break, each reported with the
+//! dotted key path it concerns and a message saying what would be valid.
+//! Must never: change the scenario (defaults are filled by `schema`).
+
+use super::schema::{Activity, NetworkKind, Scenario};
+use super::values::PairMap;
+use crate::model::game::GameKind;
+use crate::model::role::Role;
+use crate::model::tie::BetaBelief;
+
+/// A broken rule: the key path and what is wrong.
+pub type Problem = (String, String);
+
+/// Largest population a scenario may ask for; larger ones are surely typos (and issue 6's
+/// memory check refuses what does not fit well before this).
+pub const MAX_AGENTS: u64 = 100_000_000;
+
+/// The first problem found, if any.
+pub fn check(scenario: &Scenario) -> Result<(), Problem> {
+    check_run(scenario)?;
+    check_population(scenario)?;
+    check_network(scenario)?;
+    check_pair_map("contacts", &scenario.contacts, unit)?;
+    check_games(scenario)?;
+    check_trust(scenario)?;
+    check_ties(scenario)?;
+    check_network_change(scenario)?;
+    for (index, activity) in scenario.activities.iter().enumerate() {
+        check_activity(scenario, index, activity)?;
+    }
+    check_learning(scenario)?;
+    in_unit("policy.transparency", scenario.policy.transparency)
+}
+
+fn problem(path: impl Into<String>, message: impl Into<String>) -> Result<(), Problem> {
+    Err((path.into(), message.into()))
+}
+
+fn unit(value: f64) -> bool {
+    (0.0..=1.0).contains(&value)
+}
+
+fn in_unit(path: &str, value: f64) -> Result<(), Problem> {
+    if unit(value) {
+        Ok(())
+    } else {
+        problem(
+            path,
+            format!("{value} is out of range; it must be a number in [0, 1]"),
+        )
+    }
+}
+
+fn at_least(path: &str, value: f64, lower: f64) -> Result<(), Problem> {
+    if value.is_finite() && value >= lower {
+        Ok(())
+    } else {
+        problem(
+            path,
+            format!("{value} is out of range; it must be a finite number >= {lower}"),
+        )
+    }
+}
+
+fn check_run(scenario: &Scenario) -> Result<(), Problem> {
+    let run = &scenario.run;
+    if run.steps == 0 {
+        return problem("run.steps", "must be at least 1");
+    }
+    if run.replicates == 0 {
+        return problem("run.replicates", "must be at least 1");
+    }
+    if run.record_every == 0 || run.record_every > run.steps {
+        return problem(
+            "run.record_every",
+            format!("must be between 1 and run.steps ({})", run.steps),
+        );
+    }
+    if run
+        .name
+        .chars()
+        .any(|c| c == '/' || c == '\\' || c.is_control())
+    {
+        return problem(
+            "run.name",
+            "is used in folder names: no slashes or control characters",
+        );
+    }
+    Ok(())
+}
+
+fn check_population(scenario: &Scenario) -> Result<(), Problem> {
+    let population = &scenario.population;
+    in_unit("population.initial_defectors", population.initial_defectors)?;
+    if population.roles.is_empty() {
+        return problem(
+            "population",
+            format!(
+                "no roles; add a table such as [population.teacher] with count = 30 (roles: {})",
+                Role::names().join(", ")
+            ),
+        );
+    }
+    let by_share = population
+        .roles
+        .values()
+        .filter(|r| r.share.is_some())
+        .count();
+    for (role, settings) in &population.roles {
+        let path = format!("population.{role}");
+        match (settings.count, settings.share) {
+            (Some(_), Some(_)) => return problem(path, "give `count` or `share`, not both"),
+            (None, None) => {
+                return problem(
+                    format!("{path}.count"),
+                    "missing: give `count` (agents) or `share` (of the total)",
+                );
+            }
+            (Some(_), None) if by_share > 0 => {
+                return problem(
+                    path,
+                    "mixes `count` with other roles' `share`; use one or the other for all roles",
+                );
+            }
+            (None, Some(share)) => in_unit(&format!("{path}.share"), share)?,
+            _ => {}
+        }
+        let checks = [
+            ("norm", &settings.norm, 1.0),
+            ("knowledge", &settings.knowledge, 1.0),
+            ("resources", &settings.resources, f64::INFINITY),
+        ];
+        for (name, distribution, upper) in checks {
+            distribution
+                .check(0.0, upper)
+                .or_else(|message| problem(format!("{path}.{name}"), message))?;
+        }
+        settings
+            .strategy
+            .check()
+            .or_else(|message| problem(format!("{path}.strategy"), message))?;
+    }
+    if by_share > 0 {
+        let total: f64 = population.roles.values().filter_map(|r| r.share).sum();
+        if (total - 1.0).abs() > 1e-9 {
+            return problem(
+                "population",
+                format!("role shares add up to {total}; they must add up to 1"),
+            );
+        }
+        if population.total.is_none() && scenario.network.kind != NetworkKind::Lattice {
+            return problem(
+                "population.total",
+                "missing: roles are given by `share`, so say how many agents there are in all",
+            );
+        }
+    }
+    let agents = scenario
+        .role_counts()
+        .iter()
+        .map(|(_, n)| *n as u64)
+        .sum::<u64>();
+    if agents == 0 {
+        return problem(
+            "population",
+            "has no agents; give some role a count above 0",
+        );
+    }
+    if agents > MAX_AGENTS {
+        return problem(
+            "population",
+            format!("asks for {agents} agents; the most gotong accepts is {MAX_AGENTS}"),
+        );
+    }
+    Ok(())
+}
+
+/// Keys of `[network]` that belong to each kind.
+fn network_keys(kind: NetworkKind) -> &'static [&'static str] {
+    match kind {
+        NetworkKind::Sbm => &["density"],
+        NetworkKind::Lattice => &["width", "height", "neighbourhood", "boundary"],
+        NetworkKind::ErdosRenyi => &["p", "mean_degree"],
+        NetworkKind::WattsStrogatz => &["k", "rewire"],
+        NetworkKind::BarabasiAlbert => &["m"],
+    }
+}
+
+fn check_network(scenario: &Scenario) -> Result<(), Problem> {
+    let network = &scenario.network;
+    let given = [
+        ("density", network.density.is_some()),
+        ("width", network.width.is_some()),
+        ("height", network.height.is_some()),
+        ("neighbourhood", network.neighbourhood.is_some()),
+        ("boundary", network.boundary.is_some()),
+        ("p", network.p.is_some()),
+        ("mean_degree", network.mean_degree.is_some()),
+        ("k", network.k.is_some()),
+        ("rewire", network.rewire.is_some()),
+        ("m", network.m.is_some()),
+    ];
+    let allowed = network_keys(network.kind);
+    let kind_name = serde_json::to_value(network.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    for (key, present) in given {
+        if present && !allowed.contains(&key) {
+            return problem(
+                format!("network.{key}"),
+                format!(
+                    "does not apply to network.kind = \"{kind_name}\", which takes: {}",
+                    allowed.join(", ")
+                ),
+            );
+        }
+    }
+    let agents: u64 = scenario.role_counts().iter().map(|(_, n)| *n as u64).sum();
+    match network.kind {
+        NetworkKind::Sbm => match &network.density {
+            Some(density) => check_pair_map("network.density", density, unit),
+            None => problem(
+                "network.density",
+                "missing: give densities by role pair, e.g. { default = 0.01, \"teacher~teacher\" = 0.3 }",
+            ),
+        },
+        NetworkKind::Lattice => check_lattice(scenario, agents),
+        NetworkKind::ErdosRenyi => match (network.p, network.mean_degree) {
+            (Some(p), None) => in_unit("network.p", p),
+            (None, Some(degree))
+                if agents > 1
+                    && degree.is_finite()
+                    && degree >= 0.0
+                    && degree <= (agents - 1) as f64 =>
+            {
+                Ok(())
+            }
+            (None, Some(degree)) => problem(
+                "network.mean_degree",
+                format!(
+                    "{degree} must be in [0, {}] (agents − 1)",
+                    agents.saturating_sub(1)
+                ),
+            ),
+            _ => problem("network.p", "give exactly one of `p` and `mean_degree`"),
+        },
+        NetworkKind::WattsStrogatz => {
+            let k = network.k.unwrap_or(0) as u64;
+            if k < 2 || k % 2 != 0 || k >= agents {
+                return problem(
+                    "network.k",
+                    format!(
+                        "must be an even number from 2 to {} (below the number of agents)",
+                        agents.saturating_sub(1)
+                    ),
+                );
+            }
+            in_unit("network.rewire", network.rewire.unwrap_or(0.0))
+        }
+        NetworkKind::BarabasiAlbert => {
+            let m = network.m.unwrap_or(0) as u64;
+            if m < 1 || m >= agents {
+                return problem(
+                    "network.m",
+                    format!(
+                        "must be from 1 to {} (below the number of agents)",
+                        agents.saturating_sub(1)
+                    ),
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_lattice(scenario: &Scenario, agents: u64) -> Result<(), Problem> {
+    let network = &scenario.network;
+    let (Some(width), Some(height)) = (network.width, network.height) else {
+        return problem("network.width", "a lattice needs both `width` and `height`");
+    };
+    if width == 0 || height == 0 {
+        return problem("network.width", "width and height must be at least 1");
+    }
+    let cells = width as u64 * height as u64;
+    if cells != agents {
+        return problem(
+            "network.width",
+            format!(
+                "a {width} × {height} lattice has {cells} cells but the population has {agents} agents; give roles a `share` instead of a `count` to fill the grid"
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_pair_map(path: &str, map: &PairMap<f64>, valid: fn(f64) -> bool) -> Result<(), Problem> {
+    for (key, value) in map.entries() {
+        if !valid(*value) {
+            return problem(
+                format!("{path}.{key}"),
+                format!("{value} is out of range; it must be a number in [0, 1]"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn check_games(scenario: &Scenario) -> Result<(), Problem> {
+    let games = &scenario.game;
+    let mut specs = vec![("game".to_string(), &games.default)];
+    specs.extend(
+        games
+            .by_kind
+            .iter()
+            .map(|(kind, spec)| (format!("game.{kind}"), spec)),
+    );
+    for (path, spec) in specs {
+        let merged = super::resolve_game(spec, &games.default);
+        check_game(&path, merged.0, spec)?;
+    }
+    let conflict = super::resolve_conflict_game(&games.conflict);
+    check_game("game.conflict", conflict.0, &games.conflict)
+}
+
+fn check_game(
+    path: &str,
+    resolved: Result<crate::model::game::PairGame, String>,
+    spec: &super::schema::GameSpec,
+) -> Result<(), Problem> {
+    match resolved {
+        Ok(_) => Ok(()),
+        Err(message) => {
+            let key = match spec.kind {
+                Some(GameKind::Donation | GameKind::WeakPd) => "b",
+                _ if spec.payoffs.is_some() => "payoffs",
+                _ => "kind",
+            };
+            problem(format!("{path}.{key}"), message)
+        }
+    }
+}
+
+fn check_belief(path: &str, belief: &BetaBelief) -> Result<(), Problem> {
+    if belief.alpha.is_finite()
+        && belief.beta.is_finite()
+        && belief.alpha > 0.0
+        && belief.beta > 0.0
+    {
+        Ok(())
+    } else {
+        problem(
+            path,
+            format!(
+                "alpha and beta must be finite numbers > 0 (got {}, {})",
+                belief.alpha, belief.beta
+            ),
+        )
+    }
+}
+
+fn check_trust(scenario: &Scenario) -> Result<(), Problem> {
+    let trust = &scenario.trust;
+    check_belief("trust.stranger_prior", &trust.stranger_prior)?;
+    check_belief("trust.acquaintance_prior", &trust.acquaintance_prior)?;
+    for (key, belief) in trust.prior.entries() {
+        check_belief(&format!("trust.prior.{key}"), belief)?;
+    }
+    in_unit("trust.forgetting", trust.forgetting)?;
+    in_unit("trust.misread", trust.misread)?;
+    in_unit("trust.conflict_below", trust.conflict_below)?;
+    in_unit("trust.break_below", trust.break_below)?;
+    if trust.break_below > trust.conflict_below {
+        return problem(
+            "trust.break_below",
+            format!(
+                "({}) must not exceed trust.conflict_below ({}): a tie turns into conflict before it breaks",
+                trust.break_below, trust.conflict_below
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_ties(scenario: &Scenario) -> Result<(), Problem> {
+    let ties = &scenario.ties;
+    for (key, value) in [
+        ("initial_strength", ties.initial_strength),
+        ("growth", ties.growth),
+        ("loss", ties.loss),
+        ("decay", ties.decay),
+        ("break_below", ties.break_below),
+    ] {
+        in_unit(&format!("ties.{key}"), value)?;
+    }
+    Ok(())
+}
+
+fn check_network_change(scenario: &Scenario) -> Result<(), Problem> {
+    let change = &scenario.network_change;
+    in_unit("network_change.introduction_rate", change.introduction_rate)?;
+    in_unit("network_change.introduce_above", change.introduce_above)?;
+    in_unit(
+        "network_change.chance_meeting_rate",
+        change.chance_meeting_rate,
+    )?;
+    check_pair_map(
+        "network_change.meeting_affinity",
+        &change.meeting_affinity,
+        |w| w.is_finite() && w >= 0.0,
+    )
+    .map_err(|(path, _)| (path, "weights must be finite numbers >= 0".to_string()))
+}
+
+fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Result<(), Problem> {
+    let path = format!("activity[{index}]");
+    if activity.name.trim().is_empty() {
+        return problem(format!("{path}.name"), "must not be empty");
+    }
+    if activity.members.values().all(|&n| n == 0) {
+        return problem(
+            format!("{path}.members"),
+            "needs at least one member, e.g. { teacher = 4, parent = 3 }",
+        );
+    }
+    let counts = scenario.role_counts();
+    for (role, wanted) in &activity.members {
+        let available = counts
+            .iter()
+            .find(|(r, _)| r == role)
+            .map_or(0, |(_, n)| *n);
+        if *wanted > available {
+            return problem(
+                format!("{path}.members.{role}"),
+                format!("wants {wanted} {role} agents but the population has {available}"),
+            );
+        }
+    }
+    at_least(&format!("{path}.per_step"), activity.per_step, 0.0)?;
+    at_least(&format!("{path}.endowment"), activity.endowment, 0.0)?;
+    at_least(&format!("{path}.synergy"), activity.synergy, 0.0)?;
+    in_unit(
+        &format!("{path}.trust_sensitivity"),
+        activity.trust_sensitivity,
+    )?;
+    in_unit(&format!("{path}.cooperate_above"), activity.cooperate_above)?;
+    in_unit(&format!("{path}.new_tie_chance"), activity.new_tie_chance)
+}
+
+fn check_learning(scenario: &Scenario) -> Result<(), Problem> {
+    let learning = &scenario.learning;
+    if learning.every == 0 {
+        return problem(
+            "learning.every",
+            "must be at least 1 (steps between learning rounds)",
+        );
+    }
+    if !(learning.temperature.is_finite() && learning.temperature > 0.0) {
+        return problem(
+            "learning.temperature",
+            format!("{} must be a finite number > 0", learning.temperature),
+        );
+    }
+    in_unit("learning.exploration", learning.exploration)?;
+    in_unit("learning.conformity_rate", learning.conformity_rate)
+}

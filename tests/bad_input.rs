@@ -1,0 +1,264 @@
+//! Bad input gets exit code 2 and one clear message naming the file, line and key, and no
+//! output folder is left behind.
+
+mod common;
+use common::{entries, gotong};
+use std::path::Path;
+
+/// A scenario that extends the default and adds `body`.
+fn write_scenario(dir: &Path, name: &str, body: &str) -> String {
+    let text = format!("extends = \"default.toml\"\n{body}");
+    std::fs::write(dir.join(name), text).unwrap();
+    name.to_string()
+}
+
+/// Runs `gotong run FILE ARGS` and checks the failure: exit code 2, one `error:` line that
+/// contains every `needle`, nothing written.
+fn assert_refused(dir: &Path, args: &[&str], needles: &[&str]) {
+    let mut full = vec!["run"];
+    full.extend_from_slice(args);
+    full.extend_from_slice(&["--out", "never", "--quiet"]);
+    let result = gotong(dir, &full);
+    assert_eq!(result.code, 2, "args {args:?}\nstderr: {}", result.stderr);
+    let message = result.stderr.trim();
+    assert!(message.starts_with("error: "), "{message}");
+    assert_eq!(message.lines().count(), 1, "one message: {message}");
+    assert!(!message.contains("panicked"), "{message}");
+    for needle in needles {
+        assert!(
+            message.contains(needle),
+            "expected {needle:?} in: {message}"
+        );
+    }
+    assert!(!dir.join("never").exists(), "no folder for a refused run");
+    assert!(
+        entries(dir).iter().all(|e| !e.starts_with(".never")),
+        "no partial folder: {:?}",
+        entries(dir)
+    );
+    assert!(!dir.join("output").exists());
+}
+
+#[test]
+fn malformed_toml_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(dir.path(), "broken.toml", "[run]\nsteps = 10\nseed = \n");
+    assert_refused(dir.path(), &[&file], &["broken.toml:4:", "not valid TOML"]);
+}
+
+#[test]
+fn unknown_keys_list_the_valid_ones_and_suggest() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(
+        dir.path(),
+        "typo.toml",
+        "\n[population.teacher]\ncont = 3\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "typo.toml:4:",
+            "key `population.teacher.cont`",
+            "Did you mean `count`?",
+            "Valid keys here: count, share, norm",
+        ],
+    );
+    let file = write_scenario(dir.path(), "table.toml", "[polcy]\ntransparency = 0.9\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["table.toml:2:", "key `polcy`", "Did you mean `policy`?"],
+    );
+    let file = write_scenario(dir.path(), "role.toml", "[population.techer]\ncount = 3\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "role.toml:2:",
+            "population.techer",
+            "Did you mean `teacher`?",
+        ],
+    );
+}
+
+#[test]
+fn out_of_range_values_say_what_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(dir.path(), "range.toml", "[policy]\ntransparency = 1.5\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["range.toml:3:", "key `policy.transparency`", "[0, 1]"],
+    );
+    let file = write_scenario(
+        dir.path(),
+        "pd.toml",
+        "[game]\nkind = \"pd\"\npayoffs = { R = 3, S = 0, T = 2, P = 1 }\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["pd.toml:4:", "key `game.payoffs`", "T > R > P > S"],
+    );
+    let file = write_scenario(
+        dir.path(),
+        "norm.toml",
+        "[population.teacher]\nnorm = { mean = 1.4, sd = 0.1 }\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["norm.toml:3:", "population.teacher.norm", "[0, 1]"],
+    );
+    let file = write_scenario(
+        dir.path(),
+        "lattice.toml",
+        "[network]\nkind = \"lattice\"\nwidth = 10\nheight = 10\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["lattice.toml:", "network.width", "100 cells", "agents"],
+    );
+}
+
+#[test]
+fn wrong_types_and_unknown_names_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(dir.path(), "type.toml", "[run]\nsteps = \"many\"\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["type.toml:3:", "key `run.steps`", "invalid type"],
+    );
+    let file = write_scenario(dir.path(), "kind.toml", "[network]\nkind = \"latice\"\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["kind.toml:3:", "network.kind", "Did you mean `lattice`?"],
+    );
+    let file = write_scenario(
+        dir.path(),
+        "strategy.toml",
+        "[population.parent]\nstrategy = \"titfortat\"\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "strategy.toml:3:",
+            "population.parent.strategy",
+            "strategies are",
+        ],
+    );
+    let file = write_scenario(dir.path(), "negative.toml", "[run]\nreplicates = -1\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["negative.toml:3:", "run.replicates"],
+    );
+}
+
+#[test]
+fn missing_files_and_bad_parents_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_refused(
+        dir.path(),
+        &["nowhere.toml"],
+        &["nowhere.toml", "no such file", "Presets: default"],
+    );
+    assert_refused(
+        dir.path(),
+        &["defualt"],
+        &["Did you mean the preset `default`?"],
+    );
+    std::fs::write(
+        dir.path().join("orphan.toml"),
+        "extends = \"missing.toml\"\n",
+    )
+    .unwrap();
+    assert_refused(
+        dir.path(),
+        &["orphan.toml"],
+        &["orphan.toml:1:", "key `extends`", "neither a file"],
+    );
+    std::fs::write(dir.path().join("a.toml"), "extends = \"b.toml\"\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
+    assert_refused(dir.path(), &["a.toml"], &["cycle"]);
+    std::fs::write(dir.path().join("empty.toml"), "").unwrap();
+    assert_refused(
+        dir.path(),
+        &["empty.toml"],
+        &["empty.toml", "population", "missing"],
+    );
+    std::fs::write(dir.path().join("binary.toml"), [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    assert_refused(dir.path(), &["binary.toml"], &["binary.toml", "not UTF-8"]);
+}
+
+#[test]
+fn bad_overrides_name_the_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_refused(
+        dir.path(),
+        &["--set", "policy.transparency=2"],
+        &[
+            "--set policy.transparency=2",
+            "policy.transparency",
+            "[0, 1]",
+        ],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "policy.transparancy=0.5"],
+        &[
+            "--set policy.transparancy=0.5",
+            "Did you mean `transparency`?",
+        ],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "nonsense"],
+        &["--set nonsense", "KEY=VALUE"],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "run.steps=ten"],
+        &["--set run.steps=ten", "run.steps"],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "run.steps.x=1"],
+        &["--set run.steps.x=1", "is a integer"],
+    );
+}
+
+#[test]
+fn validate_reports_every_file_and_fails_with_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write_scenario(dir.path(), "good.toml", "[run]\nsteps = 3\n");
+    let bad = write_scenario(dir.path(), "bad.toml", "[run]\nstep = 3\n");
+    let result = gotong(dir.path(), &["validate", &good, &bad, "classroom"]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(result.stdout.contains("ok: good.toml"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("ok: preset `classroom`"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result.stderr.contains("bad.toml:3: key `run.step`"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("Did you mean `steps`?"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("1 of 3 scenarios are not valid"),
+        "{}",
+        result.stderr
+    );
+}
