@@ -11,6 +11,7 @@
 //! computed in parallel into a `Vec` in agent order and summed sequentially; betweenness sums
 //! per-block partial vectors in block order, with blocks fixed by the agent count (the
 //! invariant of [`crate::engine::parallel`]). Rayon's float `sum`/`reduce` is never used.
+//! Only integer counts (triangles) are added by threads in whatever order they run.
 
 use crate::network::graph::{AgentId, Graph};
 use rayon::prelude::*;
