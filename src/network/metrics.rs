@@ -11,59 +11,114 @@
 //! computed in parallel into a `Vec` in agent order and summed sequentially; betweenness sums
 //! per-block partial vectors in block order, with blocks fixed by the agent count (the
 //! invariant of [`crate::engine::parallel`]). Rayon's float `sum`/`reduce` is never used.
+//! Only integer counts (triangles) are added by threads in whatever order they run.
 
 use crate::network::graph::{AgentId, Graph};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Agents per rayon task for per-agent passes; the result does not depend on it.
 const MIN_AGENTS_PER_TASK: usize = 512;
 
 /// Number of triangles each agent is part of (networkx `triangles`), in agent order.
 pub fn triangles(graph: &Graph) -> Vec<u64> {
+    let counts: Vec<AtomicU64> = (0..graph.agent_count())
+        .map(|_| AtomicU64::new(0))
+        .collect();
     (0..graph.agent_count() as AgentId)
         .into_par_iter()
         .with_min_len(MIN_AGENTS_PER_TASK)
-        .map(|agent| triangles_at(graph, agent))
-        .collect()
+        .for_each(|lowest| count_triangles_from(graph, lowest, &counts));
+    counts.into_iter().map(AtomicU64::into_inner).collect()
 }
 
-/// Triangles through `agent`: pairs of its neighbours (u, w), u < w, that are tied.
+/// Finds each triangle whose lowest agent is `lowest` and adds one to the count of each of
+/// its three agents. Each triangle is found once (half the work of counting it from every
+/// corner); the counts are integers, so the order in which threads add them does not matter.
+fn count_triangles_from(graph: &Graph, lowest: AgentId, counts: &[AtomicU64]) {
+    let row = graph.neighbours(lowest);
+    let later = &row[row.partition_point(|&x| x <= lowest)..];
+    // The highest neighbour has no later one to close a triangle with.
+    let middles = &later[..later.len().saturating_sub(1)];
+    touch_neighbour_lists(graph, middles);
+    let mut found = 0;
+    for (k, &middle) in middles.iter().enumerate() {
+        let of_middle = graph.neighbours(middle);
+        let after_middle = &of_middle[of_middle.partition_point(|&x| x <= middle)..];
+        let closed = for_each_common(&later[k + 1..], after_middle, |highest| {
+            counts[highest as usize].fetch_add(1, Ordering::Relaxed);
+        });
+        if closed > 0 {
+            counts[middle as usize].fetch_add(closed, Ordering::Relaxed);
+            found += closed;
+        }
+    }
+    if found > 0 {
+        counts[lowest as usize].fetch_add(found, Ordering::Relaxed);
+    }
+}
+
+/// Triangles through `agent` alone: pairs of its neighbours (u, w), u < w, that are tied.
+/// For a subset of agents; [`triangles`] is faster for all of them.
 fn triangles_at(graph: &Graph, agent: AgentId) -> u64 {
     let row = graph.neighbours(agent);
-    row.iter()
+    let closable = &row[..row.len().saturating_sub(1)];
+    touch_neighbour_lists(graph, closable);
+    closable
+        .iter()
         .enumerate()
         .map(|(k, &u)| {
-            let later_of_row = &row[k + 1..];
             let of_u = graph.neighbours(u);
             let later_of_u = &of_u[of_u.partition_point(|&x| x <= u)..];
-            count_common(later_of_row, later_of_u)
+            for_each_common(&row[k + 1..], later_of_u, |_| {})
         })
         .sum()
 }
 
-/// Size of the intersection of two sorted lists without duplicates. Merges lists of similar
-/// length; searches the longer one when it is much longer (a hub next to a leaf).
-fn count_common(a: &[AgentId], b: &[AgentId]) -> u64 {
+/// Reads the ends of each listed agent's neighbour list, so that the loop after it finds
+/// the lists in cache. On a large graph every list is a cache miss: these reads do not
+/// depend on each other and the processor overlaps them, while inside the counting loop
+/// each miss waits for the search before it. On a million agents of mean degree 20 (on a
+/// busy 2-core VM) this pass cut the time of [`triangles`] by about half.
+fn touch_neighbour_lists(graph: &Graph, agents: &[AgentId]) {
+    let mut any = 0;
+    for &agent in agents {
+        let list = graph.neighbours(agent);
+        any ^= list.first().copied().unwrap_or(0) ^ list.last().copied().unwrap_or(0);
+    }
+    std::hint::black_box(any);
+}
+
+/// Calls `found` on every agent in both sorted lists (each without duplicates) and returns
+/// how many there are. Merges lists of similar length; searches the longer one when it is
+/// much longer (a hub next to a leaf).
+fn for_each_common(a: &[AgentId], b: &[AgentId], mut found: impl FnMut(AgentId)) -> u64 {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.is_empty() {
         return 0;
     }
+    let mut common = 0;
     if long.len() / short.len() >= 16 {
         let mut rest = long;
-        let mut common = 0;
         for &x in short {
             let at = rest.partition_point(|&y| y < x);
-            common += (rest.get(at) == Some(&x)) as u64;
+            if rest.get(at) == Some(&x) {
+                found(x);
+                common += 1;
+            }
             rest = &rest[at..];
         }
         return common;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0);
+    let (mut i, mut j) = (0, 0);
     while i < short.len() && j < long.len() {
         let (x, y) = (short[i], long[j]);
-        common += (x == y) as u64;
+        if x == y {
+            found(x);
+            common += 1;
+        }
         i += (x <= y) as usize;
         j += (y <= x) as usize;
     }
@@ -85,10 +140,9 @@ fn clustering_of(triangles: u64, degree: usize) -> f64 {
 /// `clustering`): the share of pairs of an agent's neighbours that are tied; 0 for an agent
 /// with fewer than two ties.
 pub fn local_clustering(graph: &Graph) -> Vec<f64> {
+    let triangles = triangles(graph);
     (0..graph.agent_count() as AgentId)
-        .into_par_iter()
-        .with_min_len(MIN_AGENTS_PER_TASK)
-        .map(|agent| clustering_of(triangles_at(graph, agent), graph.degree(agent)))
+        .map(|agent| clustering_of(triangles[agent as usize], graph.degree(agent)))
         .collect()
 }
 

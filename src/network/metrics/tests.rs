@@ -126,22 +126,54 @@ fn empty_graph_and_single_agent() {
 }
 
 #[test]
-fn common_neighbour_count_agrees_with_sets() {
+fn common_neighbours_agree_with_sets() {
     let mut rng = Streams::new(4, 0).rng(Purpose::Network, SETUP_STEP, 1);
     let mut sorted_list = |max_len: u64| -> Vec<AgentId> {
         let len = rng.below(max_len + 1);
         let set: BTreeSet<AgentId> = (0..len).map(|_| rng.below(400) as AgentId).collect();
         set.into_iter().collect()
     };
+    let common = |a: &[AgentId], b: &[AgentId]| {
+        let mut found = Vec::new();
+        let count = for_each_common(a, b, |x| found.push(x));
+        assert_eq!(count, found.len() as u64);
+        found
+    };
     for _ in 0..300 {
         // Short against long exercises the search branch, similar lengths the merge.
-        let (a, b) = (sorted_list(12), sorted_list(300));
-        let want = a.iter().filter(|x| b.binary_search(x).is_ok()).count() as u64;
-        assert_eq!(count_common(&a, &b), want);
-        assert_eq!(count_common(&b, &a), want);
-        let c = sorted_list(300);
-        let want = c.iter().filter(|x| b.binary_search(x).is_ok()).count() as u64;
-        assert_eq!(count_common(&c, &b), want);
+        let (short, long, other) = (sorted_list(12), sorted_list(300), sorted_list(300));
+        for (a, b) in [(&short, &long), (&long, &short), (&other, &long)] {
+            let want: Vec<AgentId> = a
+                .iter()
+                .copied()
+                .filter(|x| b.binary_search(x).is_ok())
+                .collect();
+            assert_eq!(common(a, b), want);
+        }
+    }
+}
+
+#[test]
+fn per_subset_clustering_agrees_with_whole_graph() {
+    // triangles_at (one agent, every corner) against triangles (each triangle once).
+    let mut rng = Streams::new(6, 0).rng(Purpose::Network, SETUP_STEP, 0);
+    for g in [
+        random_graph(300, 0.05, 5),
+        graph(400, &barabasi_albert(400, 4, &mut rng).unwrap()),
+    ] {
+        let everyone: Vec<AgentId> = (0..g.agent_count() as AgentId).collect();
+        assert_eq!(
+            average_clustering_of(&g, &everyone).to_bits(),
+            average_clustering(&g).to_bits()
+        );
+        let per_agent = local_clustering(&g);
+        for agent in [0, 7, 150] {
+            assert_eq!(
+                average_clustering_of(&g, &[agent]),
+                per_agent[agent as usize]
+            );
+        }
+        assert!(average_clustering(&g) > 0.0);
     }
 }
 
