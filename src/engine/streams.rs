@@ -14,9 +14,9 @@
 //!   replicate, step and purpose, and whose 64-bit stream number is the entity. Keys and
 //!   stream numbers are laid out side by side, never hashed, so two different
 //!   (seed, replicate, step, purpose, entity) tuples can never collide.
-//! - [`Streams::pair_uniform`]: one uniform number for an unordered pair of agents, for
-//!   decisions both ends of a tie must agree on without talking (is this tie active this
-//!   step?). It is a keyed integer hash (the SplitMix64 finaliser applied in a chain over the
+//! - [`Streams::uniform`] and [`Streams::pair_uniform`]: one uniform number for an entity,
+//!   or for an unordered pair of agents (decisions both ends of a tie must agree on without
+//!   talking: is this tie active this step?). It is a keyed integer hash (the SplitMix64 finaliser applied in a chain over the
 //!   key words, in the spirit of Random123's counter-based generators): a ChaCha block per
 //!   tie per step would cost more than the rest of the step.
 //!
@@ -101,12 +101,20 @@ impl Streams {
     #[inline]
     pub fn pair_uniform(&self, purpose: Purpose, step: u64, a: u32, b: u32) -> f64 {
         let (low, high) = if a <= b { (a, b) } else { (b, a) };
-        let pair = ((low as u64) << 32) | high as u64;
+        self.uniform(purpose, step, ((low as u64) << 32) | high as u64)
+    }
+
+    /// One uniform number in [0, 1) for `entity` deciding `purpose` at `step`: for a single
+    /// yes/no that usually says "nothing happens" (does this agent seek an introduction?),
+    /// where a whole ChaCha generator would cost more than the decision. A separate
+    /// generator from [`Streams::rng`] with the same key: the two never share numbers.
+    #[inline]
+    pub fn uniform(&self, purpose: Purpose, step: u64, entity: u64) -> f64 {
         let mut state = mix64(self.seed ^ 0x6a09_e667_f3bc_c908);
         state = mix64(state ^ self.replicate.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         state = mix64(state ^ step.wrapping_mul(0xbf58_476d_1ce4_e5b9));
         state = mix64(state ^ (purpose as u64).wrapping_mul(0x94d0_49bb_1331_11eb));
-        state = mix64(state ^ pair);
+        state = mix64(state ^ entity);
         unit_from_bits(mix64(state))
     }
 }

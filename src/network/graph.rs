@@ -60,26 +60,33 @@ impl Graph {
         Graph::with_reverse(offsets, targets)
     }
 
+    /// Completes a graph from sorted, symmetric rows by pairing every view with its
+    /// reverse in one pass: walking agents i in increasing order, the views j→i of the
+    /// higher neighbours j of i are met in increasing i within each row j, so one cursor
+    /// per row finds them without searching (O(views)).
     fn with_reverse(offsets: Vec<usize>, targets: Vec<AgentId>) -> Graph {
         assert!(targets.len() < u32::MAX as usize, "too many tie views");
-        let mut graph = Graph {
+        let agent_count = offsets.len().saturating_sub(1);
+        let mut reverse = vec![0u32; targets.len()];
+        // cursor[j]: the next view of row j toward a lower id not yet paired.
+        let mut cursor: Vec<usize> = offsets[..agent_count].to_vec();
+        for i in 0..agent_count {
+            for view in offsets[i]..offsets[i + 1] {
+                let j = targets[view] as usize;
+                if j > i {
+                    let back = cursor[j];
+                    debug_assert_eq!(targets[back] as usize, i, "rows are sorted and symmetric");
+                    cursor[j] += 1;
+                    reverse[view] = back as u32;
+                    reverse[back] = view as u32;
+                }
+            }
+        }
+        Graph {
             offsets,
             targets,
-            reverse: Vec::new(),
-        };
-        let reverse: Vec<u32> = (0..graph.agent_count())
-            .into_par_iter()
-            .flat_map_iter(|i| {
-                let graph = &graph;
-                graph.neighbours(i as AgentId).iter().map(move |&j| {
-                    graph
-                        .find_view(j, i as AgentId)
-                        .expect("neighbour lists are symmetric") as u32
-                })
-            })
-            .collect();
-        graph.reverse = reverse;
-        graph
+            reverse,
+        }
     }
 
     /// Number of agents (nodes), including agents without ties.

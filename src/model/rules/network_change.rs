@@ -62,18 +62,16 @@ impl Rule for NetworkChangeRule {
 fn propose(world: &World, context: &StepContext, agent: AgentId) -> Option<(AgentId, AgentId)> {
     let change = &context.params.change;
     let step = context.step as u64;
-    let mut rng = context
-        .streams
-        .rng(Purpose::Introduction, step, agent as u64);
-    if rng.chance(change.introduction_rate) {
+    // Cheap keyed gates first: most agents do neither, and a generator costs more than a draw.
+    let streams = &context.streams;
+    if streams.uniform(Purpose::Introduction, step, agent as u64) < change.introduction_rate {
+        let mut rng = streams.rng(Purpose::Introduction, step, agent as u64);
         if let Some(stranger) = introduction(world, agent, change.introduce_above, &mut rng) {
             return Some((agent, stranger));
         }
     }
-    let mut rng = context
-        .streams
-        .rng(Purpose::ChanceMeeting, step, agent as u64);
-    if rng.chance(change.chance_meeting_rate) {
+    if streams.uniform(Purpose::ChanceMeeting, step, agent as u64) < change.chance_meeting_rate {
+        let mut rng = streams.rng(Purpose::ChanceMeeting, step, agent as u64);
         let other = chance_meeting(world, context, agent, &mut rng)?;
         if other != agent && !world.graph.has_tie(agent, other) {
             return Some((agent, other));
