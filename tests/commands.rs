@@ -114,3 +114,30 @@ fn help_explains_each_command() {
         assert!(run_help.contains(flag), "{flag} in run --help");
     }
 }
+
+#[test]
+fn the_readme_starts_with_the_two_commands_and_lists_every_metric() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let first_block: Vec<&str> = readme.split("```").nth(1).unwrap().lines().collect();
+    assert!(
+        first_block
+            .iter()
+            .any(|l| l.starts_with("cargo run --release -- run")),
+        "{first_block:?}"
+    );
+    assert!(
+        first_block
+            .iter()
+            .any(|l| l.starts_with("cargo test --release")),
+        "{first_block:?}"
+    );
+    for metric in gotong::observe::METRICS {
+        assert!(
+            readme.contains(&format!("`{}`", metric.name)),
+            "README does not describe `{}`",
+            metric.name
+        );
+    }
+}

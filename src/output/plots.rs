@@ -221,23 +221,22 @@ fn network_picture(
         })
         .collect();
     let labels: Vec<String> = roles_present.iter().map(|r| r.name().to_string()).collect();
-    let caption = (sample.len() < snapshot.nodes.len()).then(|| {
-        format!(
-            "a sample of {} of {} agents",
+    let mut caption =
+        "colour: role · darker line: more trust · red dashed: conflict tie".to_string();
+    if sample.len() < snapshot.nodes.len() {
+        caption.push_str(&format!(
+            " · a sample of {} of {} agents",
             sample.len(),
             snapshot.nodes.len()
-        )
-    });
+        ));
+    }
     charts::network_picture(
         &folder.join("network"),
-        &format!(
-            "Network at step {} (replicate 0): colour = role, line = mean trust, red = conflict",
-            snapshot.step
-        ),
+        &format!("Network at step {} (replicate 0)", snapshot.step),
         &nodes,
         &labels,
         &picture_edges,
         &positions,
-        caption.as_deref(),
+        Some(&caption),
     )
 }
