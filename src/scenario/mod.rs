@@ -45,6 +45,16 @@ pub fn load(
     Ok(LoadedScenario { scenario, source })
 }
 
+/// Loads and validates a scenario given as TOML text, e.g. by a program that builds it;
+/// `name` names it in messages and run folders, and `extends` can name presets.
+pub fn from_text(name: &str, text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let source = Source::Text {
+        name: name.to_string(),
+        text: text.to_string(),
+    };
+    load_source(&source, overrides)
+}
+
 /// Loads and validates a scenario from an already-found source.
 pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let merged = source::merge(source, overrides)?;

@@ -25,6 +25,9 @@ pub enum Source {
     Preset(&'static Preset),
     /// A file on disk.
     File(PathBuf),
+    /// Text held by the caller (a library user's scenario, a test); its `extends` can
+    /// name presets only.
+    Text { name: String, text: String },
 }
 
 impl Source {
@@ -61,6 +64,7 @@ impl Source {
                 format!("preset `{}` (scenarios/{})", preset.name, preset.file)
             }
             Source::File(path) => path.display().to_string(),
+            Source::Text { name, .. } => format!("scenario `{name}`"),
         }
     }
 
@@ -68,6 +72,7 @@ impl Source {
     pub fn short_name(&self) -> String {
         match self {
             Source::Preset(preset) => preset.name.to_string(),
+            Source::Text { name, .. } => name.clone(),
             Source::File(path) => path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -78,6 +83,7 @@ impl Source {
     fn read(&self) -> Result<String, ScenarioError> {
         match self {
             Source::Preset(preset) => Ok(preset.text.to_string()),
+            Source::Text { text, .. } => Ok(text.clone()),
             Source::File(path) => std::fs::read_to_string(path).map_err(|err| {
                 let reason = match err.kind() {
                     std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
@@ -117,6 +123,7 @@ impl Source {
     fn identity(&self) -> String {
         match self {
             Source::Preset(preset) => format!("preset:{}", preset.name),
+            Source::Text { name, .. } => format!("text:{name}"),
             Source::File(path) => std::fs::canonicalize(path)
                 .unwrap_or_else(|_| path.clone())
                 .display()
