@@ -307,3 +307,72 @@ fn von_neumann_lattices_equal_grid_2d_graph() {
         assert_eq!(ours, theirs, "{what}: ties");
     }
 }
+
+/// The recorded value of `metric`/all for replicate 0 at `step`, from a run's timeseries.
+fn recorded(timeseries: &str, step: u32, metric: &str) -> f64 {
+    let prefix = format!("0,{step},{metric},all,");
+    let line = timeseries
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("{prefix} recorded"));
+    line[prefix.len()..].parse().expect("a number")
+}
+
+#[test]
+fn exported_networks_read_by_networkx_give_the_recorded_metrics() {
+    let Some(python) = networkx() else { return };
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (scenario, steps) in [("classroom", 30), ("default", 12)] {
+        let out = dir.path().join(scenario);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_gotong"))
+            .args([
+                "run",
+                scenario,
+                "--replicates",
+                "1",
+                "--quiet",
+                "--no-plots",
+                "--steps",
+            ])
+            .arg(steps.to_string())
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .expect("gotong runs");
+        assert!(status.success());
+        let timeseries = std::fs::read_to_string(out.join("timeseries.csv")).expect("timeseries");
+        for step in [0, steps] {
+            let file = out.join(format!("networks/replicate0_step{step}.graphml"));
+            let job = json!({"kind": "graphml", "path": file});
+            let result = &networkx_results(&python, dir.path(), &[job])[0];
+            let what = |m: &str| format!("{scenario} step {step}: {m}");
+            assert_int(
+                recorded(&timeseries, step, "ties") as u64,
+                &result["ties"],
+                &what("ties"),
+            );
+            assert_int(
+                recorded(&timeseries, step, "components") as u64,
+                &result["components"],
+                &what("components"),
+            );
+            for metric in [
+                "density",
+                "transitivity",
+                "largest_component_share",
+                "mean_trust",
+            ] {
+                assert_float(
+                    recorded(&timeseries, step, metric),
+                    &result[metric],
+                    &what(metric),
+                );
+            }
+            assert_float(
+                recorded(&timeseries, step, "avg_clustering"),
+                &result["average_clustering"],
+                &what("avg_clustering"),
+            );
+        }
+    }
+}

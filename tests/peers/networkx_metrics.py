@@ -13,6 +13,9 @@ Jobs:
 - {"kind": "watts_strogatz", "n": n, "k": k}: edges of nx.watts_strogatz_graph(n, k, 0).
 - {"kind": "grid_2d", "rows": h, "columns": w, "periodic": bool}: edges of
   nx.grid_2d_graph(h, w, periodic), node (i, j) numbered i * w + j.
+- {"kind": "graphml", "path": "x.graphml"}: a network file of `gotong run`, read with
+  nx.read_graphml. Result: agents, ties, density, average_clustering, transitivity,
+  components, largest_component_share, mean_trust (over both directions of every tie), roles.
 Edges come back as sorted [low, high] pairs.
 """
 
@@ -70,7 +73,27 @@ def grid_2d(job):
     return {"edges": sorted_edges((number[a], number[b]) for a, b in graph.edges())}
 
 
-KINDS = {"metrics": metrics, "watts_strogatz": watts_strogatz, "grid_2d": grid_2d}
+def graphml(job):
+    """A network file written by `gotong run`: structure metrics and mean trust over views."""
+    graph = nx.read_graphml(job["path"])
+    agents = graph.number_of_nodes()
+    trust = [value for _, _, data in graph.edges(data=True)
+             for value in (data["trust_source_target"], data["trust_target_source"])]
+    roles = {data["role"] for _, data in graph.nodes(data=True)}
+    return {
+        "agents": agents,
+        "ties": graph.number_of_edges(),
+        "density": nx.density(graph),
+        "average_clustering": nx.average_clustering(graph) if agents else 0.0,
+        "transitivity": nx.transitivity(graph),
+        "components": nx.number_connected_components(graph),
+        "largest_component_share": max((len(c) for c in nx.connected_components(graph)), default=0) / agents,
+        "mean_trust": sum(trust) / len(trust) if trust else None,
+        "roles": sorted(roles),
+    }
+
+
+KINDS = {"metrics": metrics, "watts_strogatz": watts_strogatz, "grid_2d": grid_2d, "graphml": graphml}
 
 
 def main():
