@@ -88,6 +88,18 @@ fn located(
     }
 }
 
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or variant) messages: the
+/// wrong name, the valid ones joined, and a " Did you mean ..." hint (or nothing).
+fn misnamed<'m>(message: &'m str, prefix: &str) -> Option<(&'m str, String, String)> {
+    let rest = message.strip_prefix(prefix)?;
+    let wrong = rest.split('`').next().unwrap_or_default();
+    let valid: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
+    let hint = suggest(wrong, valid.iter().copied())
+        .map(|s| format!(" Did you mean `{s}`?"))
+        .unwrap_or_default();
+    Some((wrong, valid.join(", "), hint))
+}
+
 /// The key path in the notation `source` records: `a.b[0].c`.
 fn path_to_string(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
@@ -109,17 +121,8 @@ fn path_to_string(path: &serde_path_to_error::Path) -> String {
 
 /// Turns serde's message into one that says what is valid, with a suggestion.
 fn serde_problem(path: String, message: String) -> (ScenarioErrorKind, String, String) {
-    let backticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let wrong = rest.split('`').next().unwrap_or_default();
-        let valid = &backticked[1.min(backticked.len())..];
-        let hint = suggest(wrong, valid.iter().copied())
-            .map(|s| format!(" Did you mean `{s}`?"))
-            .unwrap_or_default();
-        let text = format!(
-            "unknown key `{wrong}`.{hint} Valid keys here: {}.",
-            valid.join(", ")
-        );
+    if let Some((wrong, valid, hint)) = misnamed(&message, "unknown field `") {
+        let text = format!("unknown key `{wrong}`.{hint} Valid keys here: {valid}.");
         // Hand-written visitors report the error at the table, not at the key: add it.
         let at_key = path.rsplit(['.', ']']).next() == Some(wrong);
         let path = match (at_key, path.is_empty()) {
@@ -129,16 +132,8 @@ fn serde_problem(path: String, message: String) -> (ScenarioErrorKind, String, S
         };
         return (ScenarioErrorKind::UnknownKey, path, text);
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let wrong = rest.split('`').next().unwrap_or_default();
-        let valid = &backticked[1.min(backticked.len())..];
-        let hint = suggest(wrong, valid.iter().copied())
-            .map(|s| format!(" Did you mean `{s}`?"))
-            .unwrap_or_default();
-        let text = format!(
-            "`{wrong}` is not a valid value.{hint} Valid values: {}.",
-            valid.join(", ")
-        );
+    if let Some((wrong, valid, hint)) = misnamed(&message, "unknown variant `") {
+        let text = format!("`{wrong}` is not a valid value.{hint} Valid values: {valid}.");
         return (ScenarioErrorKind::InvalidValue, path, text);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
