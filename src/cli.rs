@@ -12,13 +12,29 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Once;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Exit code for bad input (scenario, arguments, an occupied output folder).
 pub const EXIT_BAD_INPUT: u8 = 2;
-/// Exit code for any other failure (disk, interruption).
+/// Exit code for any other failure (disk, memory).
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Set by the first Ctrl-C or SIGTERM; the engine stops between steps.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The first Ctrl-C (or SIGTERM) asks the run to stop between steps, so its folder is
+/// removed cleanly; a second one exits at once.
+fn stop_on_signals() {
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED as i32);
+        }
+        eprintln!("\nstopping after the current step (press Ctrl-C again to quit at once)");
+    });
+}
 
 /// gotong: networking and cooperation in a school community, simulated.
 #[derive(Parser, Debug)]
@@ -57,14 +73,14 @@ struct RunArgs {
     /// Folder to create for the results (must not exist, or be empty). Default: output/<name>-<time>.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Master seed (overrides run.seed).
-    #[arg(long, value_name = "N")]
+    /// Master seed, 0 to 2^63 − 1 (overrides run.seed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Number of replicates (overrides run.replicates).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     replicates: Option<u32>,
     /// Steps to simulate (overrides run.steps).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     steps: Option<u32>,
     /// Worker threads (default: all cores). Results are identical for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -105,12 +121,10 @@ fn run_command(args: RunArgs) -> CommandResult {
     overrides.extend(args.seed.map(|v| format!("run.seed={v}")));
     overrides.extend(args.replicates.map(|v| format!("run.replicates={v}")));
     overrides.extend(args.steps.map(|v| format!("run.steps={v}")));
-    // Validate first so a bad scenario is reported before any thread pool or bar appears.
+    // Load and validate first, so a bad scenario is reported before any thread or bar starts.
     let loaded = scenario::load(args.scenario.as_deref(), &overrides)
         .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
     let request = RunRequest {
-        scenario: args.scenario.clone(),
-        overrides,
         out: args.out.clone(),
         output_base: run::default_output_base(),
         plots: !args.no_plots,
@@ -125,29 +139,30 @@ fn run_command(args: RunArgs) -> CommandResult {
         .map_err(|e| (EXIT_FAILURE, format!("cannot start {threads} threads: {e}")))?;
     let total = loaded.scenario.run.replicates as u64 * loaded.scenario.run.steps as u64;
     let progress = DelayedProgress::new(total, args.quiet);
-    let stop = AtomicBool::new(false);
-    let outcome = pool
-        .install(|| run::run(&request, &|| progress.tick(), &stop))
-        .map_err(|e| {
-            (
-                if e.is_bad_input() {
-                    EXIT_BAD_INPUT
-                } else {
-                    EXIT_FAILURE
-                },
-                e.to_string(),
-            )
-        });
+    stop_on_signals();
+    let outcome = pool.install(|| run::run(&loaded, &request, &|| progress.tick(), &STOP));
     progress.finish();
-    let outcome = outcome?;
+    let outcome = outcome.map_err(|e| {
+        if e.is_interrupted() {
+            (
+                EXIT_INTERRUPTED,
+                "interrupted; the unfinished run folder was removed".to_string(),
+            )
+        } else if e.is_bad_input() {
+            (EXIT_BAD_INPUT, e.to_string())
+        } else {
+            (EXIT_FAILURE, e.to_string())
+        }
+    })?;
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     println!(
-        "Ran {}: {} agents, {} replicates × {} steps in {:.1} s on {threads} thread{}.",
+        "Ran {}: {} agents, {} × {} in {:.1} s on {}.",
         loaded.scenario.run.name,
         outcome.agents,
-        outcome.replicates,
-        outcome.steps,
+        plural(outcome.replicates as u64, "replicate"),
+        plural(outcome.steps as u64, "step"),
         outcome.seconds,
-        if threads == 1 { "" } else { "s" }
+        plural(threads as u64, "thread"),
     );
     for (name, stats) in &outcome.headline {
         let interval = stats
@@ -165,8 +180,9 @@ fn run_command(args: RunArgs) -> CommandResult {
     Ok(())
 }
 
+/// A number for people: whole numbers as such, large ones without decimals, others to 3.
 fn round(value: f64) -> String {
-    if value.abs() >= 100.0 {
+    if value.fract() == 0.0 || value.abs() >= 100.0 {
         format!("{value:.0}")
     } else {
         format!("{value:.3}")
@@ -222,10 +238,7 @@ fn validate_command(files: &[String]) -> CommandResult {
                     "ok: {} ({} agents, {} network, {} steps × {} replicates)",
                     loaded.source.origin(),
                     s.agent_count(),
-                    serde_json::to_value(s.network.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    s.network.kind.name(),
                     s.run.steps,
                     s.run.replicates
                 );
@@ -279,7 +292,9 @@ fn init_command(path: &Path, preset_name: &str) -> CommandResult {
         .write(true)
         .create_new(true)
         .open(path)
-        .and_then(|mut file| std::io::Write::write_all(&mut file, preset.text.as_bytes()))
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, presets::standalone_text(preset).as_bytes())
+        })
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => (
                 EXIT_BAD_INPUT,

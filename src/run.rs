@@ -13,18 +13,14 @@ use crate::observe::Recorder;
 use crate::output::manifest::{Manifest, RunStatus, metric_infos};
 use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
 use crate::output::{self, OutputError};
-use crate::scenario::{self, ScenarioError};
+use crate::scenario::{LoadedScenario, ScenarioError};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Instant, SystemTime};
 
-/// What to run and where.
+/// Where a run goes and what it draws.
 #[derive(Clone, Debug, Default)]
 pub struct RunRequest {
-    /// A scenario file or preset name; `None` is the default preset.
-    pub scenario: Option<String>,
-    /// `KEY=VALUE` overrides, applied in order (after the scenario's own `extends`).
-    pub overrides: Vec<String>,
     /// The folder to create; `None` makes `<output_base>/<name>-<timestamp>`.
     pub out: Option<PathBuf>,
     /// Where runs land without `out` (the command line uses `output`).
@@ -63,6 +59,13 @@ pub enum RunError {
 }
 
 impl RunError {
+    /// Whether the run stopped because it was asked to (Ctrl-C, SIGTERM).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, RunError::Engine(engine::RunError::Interrupted))
+    }
+}
+
+impl RunError {
     /// Whether the user's input is at fault (exit code 2) rather than the machine (1).
     pub fn is_bad_input(&self) -> bool {
         matches!(
@@ -78,16 +81,17 @@ impl RunError {
 /// Metrics summarised in the outcome, at the last step, group `all`.
 pub const HEADLINE_METRICS: [&str; 3] = ["cooperation_rate", "mean_trust", "ties"];
 
-/// Runs a scenario to a complete run folder. `on_step` is called after every step of every
-/// replicate (total: replicates × steps); `stop` ends the run early with an error.
+/// Runs a loaded scenario (see [`crate::scenario::load`]) to a complete run folder.
+/// `on_step` is called after every step of every replicate (total: replicates × steps);
+/// `stop` ends the run early with [`RunError::is_interrupted`], leaving no folder behind.
 pub fn run(
+    loaded: &LoadedScenario,
     request: &RunRequest,
     on_step: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Result<RunOutcome, RunError> {
     let clock = Instant::now();
     let started_at = utc_iso8601(SystemTime::now());
-    let loaded = scenario::load(request.scenario.as_deref(), &request.overrides)?;
     let scenario = &loaded.scenario;
     let params = Params::new(scenario);
     let folder = RunFolder::create(
@@ -99,7 +103,7 @@ pub fn run(
         status: RunStatus::Incomplete,
         gotong_version: env!("CARGO_PKG_VERSION"),
         source: loaded.source.origin(),
-        overrides: request.overrides.clone(),
+        overrides: loaded.overrides.clone(),
         seed: scenario.run.seed,
         replicates: scenario.run.replicates,
         steps: scenario.run.steps,

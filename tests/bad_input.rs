@@ -262,3 +262,88 @@ fn validate_reports_every_file_and_fails_with_2() {
         result.stderr
     );
 }
+
+#[test]
+fn limits_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(
+        dir.path(),
+        "twins.toml",
+        "[[activity]]\nname = \"fair\"\nmembers = { parent = 2 }\n[[activity]]\nname = \"fair\"\nmembers = { parent = 3 }\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "twins.toml:6:",
+            "activity[1].name",
+            "also the name of activity[0]",
+        ],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "activity.0.per_step=1e12"],
+        &["activity[0].per_step", "more than 1000"],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "trust.acquaintance_prior.alpha=1e39"],
+        &["trust.acquaintance_prior", "at most 1000000"],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "run.replicates=4000000"],
+        &["--set run.replicates=4000000", "run.replicates", "100000"],
+    );
+    assert_refused(
+        dir.path(),
+        &["--set", "run.replicates=50000"],
+        &["--set run.replicates=50000", "record less often"],
+    );
+    let long = "x".repeat(300);
+    assert_refused(
+        dir.path(),
+        &["--set", &format!("run.name={long}")],
+        &["run.name", "at most 100 characters"],
+    );
+    let seed = gotong(
+        dir.path(),
+        &["run", "--seed", "18446744073709551615", "--out", "never"],
+    );
+    assert_eq!(seed.code, 2);
+    assert!(
+        seed.stderr.contains("'--seed <N>'") && seed.stderr.contains("0..=9223372036854775807"),
+        "{}",
+        seed.stderr
+    );
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    assert_refused(
+        dir.path(),
+        &["folder.toml"],
+        &["folder.toml", "is a folder"],
+    );
+}
+
+#[test]
+fn a_game_kind_without_its_parameters_is_blamed_on_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_refused(
+        dir.path(),
+        &["--set", "game.kind=snowdrift"],
+        &[
+            "--set game.kind=snowdrift",
+            "key `game.payoffs`",
+            "needs payoffs",
+        ],
+    );
+    let file = write_scenario(dir.path(), "donate.toml", "[game]\nkind = \"pd\"\nb = 3\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "donate.toml:4:",
+            "key `game.b`",
+            "does not apply to kind = \"pd\"",
+        ],
+    );
+}

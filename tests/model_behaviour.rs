@@ -347,3 +347,78 @@ rule = "none"
     let never = frames(&scenario(text, &["network_change.chance_meeting_rate=0"]));
     assert_eq!(never.last().unwrap().ties, 0);
 }
+
+#[test]
+fn max_degree_holds_even_when_many_meet_at_once() {
+    // 50 strangers who all meet someone every week, but nobody may have more than 2 ties.
+    let text = r#"
+[run]
+steps = 5
+replicates = 1
+[population.parent]
+count = 50
+[network]
+kind = "sbm"
+density = { default = 0.0 }
+[contacts]
+default = 0.0
+[network_change]
+introduction_rate = 0.0
+chance_meeting_rate = 1.0
+max_degree = 2
+[learning]
+rule = "none"
+"#;
+    let s = scenario(text, &[]);
+    let params = Params::new(&s);
+    let streams = gotong::engine::streams::Streams::new(s.run.seed, 0);
+    let mut world = gotong::model::setup::build_world(&s, &params, streams).unwrap();
+    let schedule = gotong::engine::schedule::Schedule::new(gotong::model::rules::standard_rules());
+    for _ in 0..5 {
+        schedule.step(&mut world, streams, &params);
+        let most = (0..50).map(|a| world.graph.degree(a)).max().unwrap();
+        assert!(most <= 2, "an agent has {most} ties");
+    }
+    assert!(
+        world.graph.tie_count() >= 30,
+        "{} ties: meetings happened",
+        world.graph.tie_count()
+    );
+}
+
+#[test]
+fn a_school_wide_event_with_thousands_of_members_runs() {
+    // 4,000 parents in one event: the cost is linear in members and their ties, not squared.
+    let text = r#"
+[run]
+steps = 2
+replicates = 1
+[population.parent]
+count = 4000
+[network]
+kind = "sbm"
+density = { default = 0.002 }
+[contacts]
+default = 0.5
+[[activity]]
+name = "festival"
+members = { parent = 4000 }
+per_step = 1
+new_tie_chance = 0.0001
+"#;
+    let started = std::time::Instant::now();
+    let frames = frames(&scenario(text, &[]));
+    assert_eq!(frames.len(), 3);
+    // About 0.0001 × 4000 × 3999 / 2 ≈ 800 new ties a week, minus breaks.
+    assert!(
+        frames[2].ties > frames[0].ties,
+        "{} -> {}",
+        frames[0].ties,
+        frames[2].ties
+    );
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -4,7 +4,8 @@
 //! Invariant relied on by the determinism contract: block boundaries depend only on the
 //! number of agents (never on the thread count), every agent's work depends only on its own
 //! stream and on arrays no one writes during the pass, and any floating-point total is
-//! built by summing per-block partial results *in block order* ([`sum_blocks`]). Rayon's own
+//! built from per-block partial results collected by [`map_blocks`] (in block order) and
+//! added up sequentially in that order (as `observe::metrics` does). Rayon's own
 //! `sum`/`reduce` on floats split the work where threads happen to steal it, so they are
 //! never used for values that reach an output.
 //! Must never: decide anything about the model.
@@ -79,11 +80,6 @@ where
             .map(|(k, item)| work(k, item))
             .collect()
     }
-}
-
-/// Sum of per-block partial sums in block order: the same bits for any thread count.
-pub fn sum_blocks(partials: &[f64]) -> f64 {
-    partials.iter().fold(0.0, |total, x| total + x)
 }
 
 #[cfg(test)]

@@ -46,8 +46,7 @@ pub enum Purpose {
     Misread = 6,
     /// Membership of group activities (per activity).
     Activity = 7,
-    /// Whether co-members of an activity who did not know each other form a tie (pair-keyed).
-    ActivityTie = 8,
+    // 8 was a pair-keyed draw for activity ties, now drawn with the activity (`Activity`).
     /// Introductions through mutual contacts.
     Introduction = 9,
     /// Chance meetings.

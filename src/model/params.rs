@@ -29,8 +29,6 @@ pub struct Params {
     pub steps: u32,
     /// Recording interval in steps.
     pub record_every: u32,
-    /// Agents per role in canonical order (roles absent have 0).
-    pub role_counts: [u32; super::role::ROLE_COUNT],
     /// Chance per step that a tie is active, by role pair.
     pub contact: PairTable<f64>,
     /// The game of each tie kind, by [`TieKind::index`].
@@ -63,7 +61,8 @@ pub struct Params {
     pub learning: LearningSettings,
     /// What learning compares.
     pub payoff_measure: PayoffMeasure,
-    /// Strategies an exploring agent picks from: every strategy the scenario mentions.
+    /// Strategies an exploring agent picks from: every strategy some present role starts
+    /// with (plus `alld` when there are initial defectors).
     pub strategy_pool: Vec<Strategy>,
 }
 
@@ -76,15 +75,10 @@ impl Params {
             let spec = scenario.game.by_kind.get(&kind).unwrap_or(default_spec);
             resolve_game(spec, default_spec).0.expect("validated game")
         };
-        let mut role_counts = [0u32; super::role::ROLE_COUNT];
-        for (role, count) in scenario.role_counts() {
-            role_counts[role.index()] = count;
-        }
         Params {
             steps: scenario.run.steps,
             record_every: scenario.run.record_every,
-            role_counts,
-            contact: scenario.contacts.to_table(0.0),
+            contact: scenario.contacts.to_table(crate::scenario::DEFAULT_CONTACT),
             games: TieKind::ALL.map(game_of),
             conflict_game: resolve_conflict_game(&scenario.game.conflict)
                 .0
@@ -125,8 +119,15 @@ impl Params {
 
 fn strategy_pool(scenario: &Scenario) -> Vec<Strategy> {
     let mut pool: Vec<Strategy> = Vec::new();
-    for settings in scenario.population.roles.values() {
-        for (strategy, _) in &settings.strategy.0 {
+    let present = scenario.role_counts();
+    for (role, settings) in &scenario.population.roles {
+        if !present.iter().any(|(r, n)| r == role && *n > 0) {
+            continue;
+        }
+        for (strategy, share) in &settings.strategy.0 {
+            if *share <= 0.0 {
+                continue;
+            }
             if !pool.contains(strategy) {
                 pool.push(*strategy);
             }

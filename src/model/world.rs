@@ -2,8 +2,9 @@
 //! the levers in force, and the scratch the rules of one step hand to each other.
 //!
 //! Owns: the layout of state and the invariants that tie the arrays together: every
-//! per-agent array has `agent_count` entries; `views` and `scratch.records` are parallel to
-//! `graph.targets()`; `by_role[r]` lists the agents of role r in id order.
+//! per-agent array has `agent_count` entries; `views` is parallel to `graph.targets()`, and
+//! so is `scratch.records` from `begin_step` until network change rebuilds the graph (later
+//! rules of the step must not read it); `by_role[r]` lists the agents of role r in id order.
 //! Must never: do I/O or read the clock; rules change the state, the engine decides when.
 
 use super::role::{ROLE_COUNT, Role};

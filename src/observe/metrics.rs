@@ -148,6 +148,18 @@ pub static METRICS: &[MetricDef] = &[
     },
 ];
 
+/// At most how many values one recording of a world with `roles` roles present and
+/// `activities` activity types writes (the sum over [`METRICS`] of their largest group
+/// counts); a test checks it against real recordings.
+pub fn values_per_record_bound(roles: usize, activities: usize) -> u64 {
+    let (r, a) = (roles as u64, activities as u64);
+    let by_role = 1 + r; // cooperation_rate, mean_resources, mean_norm
+    let pairs = 1 + r * (r + 1) / 2; // mean_trust
+    let kinds = 1 + TIE_KIND_COUNT as u64; // ties, mean_strength
+    let singles = 9; // conflict_ties .. largest_component_share, gini_resources
+    3 * by_role + pairs + r * r + 2 * kinds + singles + STRATEGY_NAMES.len() as u64 + (1 + a)
+}
+
 /// Index of the metric called `name`.
 pub fn metric_index(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| m.name == name)
@@ -449,6 +461,41 @@ mod tests {
         assert!((gini(&[-3.0, 0.0, 0.0, 8.0]) - 0.75).abs() < 1e-12);
         // 1, 2, 3: sum |xi - xj| / (2 n^2 mean) = 8 / (2 * 9 * 2) = 2/9
         assert!((gini(&[3.0, 1.0, 2.0]) - 2.0 / 9.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_bound_on_values_per_record_holds() {
+        for name in ["default", "classroom"] {
+            let scenario = crate::scenario::load(Some(name), &[]).unwrap().scenario;
+            let params = Params::new(&scenario);
+            let streams = crate::engine::streams::Streams::new(1, 0);
+            let mut world = crate::model::setup::build_world(&scenario, &params, streams).unwrap();
+            let schedule =
+                crate::engine::schedule::Schedule::new(crate::model::rules::standard_rules());
+            let mut recorder = crate::observe::Recorder::new(false, 10);
+            for _ in 0..10 {
+                schedule.step(&mut world, streams, &params);
+                crate::engine::Observer::observe(&mut recorder, &world, &params);
+            }
+            let most = (1..=10)
+                .map(|step| recorder.rows.iter().filter(|r| r.step == step).count())
+                .max()
+                .unwrap();
+            let roles = scenario
+                .role_counts()
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .count();
+            let bound = values_per_record_bound(roles, scenario.activities.len());
+            assert!(
+                most as u64 <= bound,
+                "{name}: {most} values recorded, bound {bound}"
+            );
+            assert!(
+                bound <= 2 * most as u64,
+                "{name}: the bound {bound} is loose against {most}"
+            );
+        }
     }
 
     #[test]

@@ -95,11 +95,6 @@ impl RunFolder {
         &self.staging
     }
 
-    /// The name the folder will have when finished.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// Creates a subfolder of the staging folder.
     pub fn subfolder(&self, name: &str) -> Result<PathBuf, RunFolderError> {
         let path = self.staging.join(name);

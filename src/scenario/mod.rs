@@ -22,7 +22,7 @@ pub use schema::*;
 pub use source::Source;
 pub use suggest::suggest;
 
-use crate::model::game::{GameKind, PairGame, Payoffs};
+use crate::model::game::{GAME_KIND_NAMES, GameKind, PairGame, Payoffs};
 use crate::model::role::Role;
 
 /// A validated scenario and where it came from.
@@ -32,6 +32,8 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// Where it was read from.
     pub source: Source,
+    /// The `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
 }
 
 /// Loads `name_or_path` (a file or preset name; `None` for the default preset), applies
@@ -42,7 +44,11 @@ pub fn load(
 ) -> Result<LoadedScenario, ScenarioError> {
     let source = Source::find(name_or_path)?;
     let scenario = load_source(&source, overrides)?;
-    Ok(LoadedScenario { scenario, source })
+    Ok(LoadedScenario {
+        scenario,
+        source,
+        overrides: overrides.to_vec(),
+    })
 }
 
 /// Loads and validates a scenario given as TOML text, e.g. by a program that builds it;
@@ -149,7 +155,35 @@ fn serde_problem(path: String, message: String) -> (ScenarioErrorKind, String, S
             "is required but missing".into(),
         );
     }
-    (ScenarioErrorKind::InvalidValue, path, message)
+    (ScenarioErrorKind::InvalidValue, path, humanize(&message))
+}
+
+/// Serde's names of Rust types in words a scenario writer knows.
+fn humanize(message: &str) -> String {
+    let mut text = message.to_string();
+    for (rust, plain) in [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        (
+            "expected u64",
+            "expected a whole number from 0 to 9223372036854775807",
+        ),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list such as [1, 2]"),
+        ("expected a map", "expected a table"),
+    ] {
+        text = text.replace(rust, plain);
+    }
+    if let Some(start) = text.find("expected struct ") {
+        text.replace_range(
+            start..,
+            "expected a table of keys (`[name]` or `{ key = value }`)",
+        );
+    }
+    text.replace("integer `", "`")
+        .replace("floating point `", "`")
 }
 
 impl Scenario {
@@ -200,9 +234,15 @@ impl Scenario {
     }
 }
 
-/// The game a spec describes, its missing keys taken from `default`; `Err` says what is
-/// wrong (used by validation, which adds the key path).
-pub fn resolve_game(spec: &GameSpec, default: &GameSpec) -> (Result<PairGame, String>, GameKind) {
+/// What is wrong with a game: the key (`payoffs`, `b`, `c`) and why.
+pub type GameProblem = (&'static str, String);
+
+/// The game a spec describes, its missing keys taken from `default`; `Err` names the key
+/// and says what is wrong (validation adds the table's path).
+pub fn resolve_game(
+    spec: &GameSpec,
+    default: &GameSpec,
+) -> (Result<PairGame, GameProblem>, GameKind) {
     let kind = spec.kind.or(default.kind).unwrap_or(GameKind::Pd);
     let merged = GameSpec {
         kind: Some(kind),
@@ -215,37 +255,55 @@ pub fn resolve_game(spec: &GameSpec, default: &GameSpec) -> (Result<PairGame, St
 }
 
 /// The conflict game: missing keys come from the built-in conflict game, not the default.
-pub fn resolve_conflict_game(spec: &GameSpec) -> (Result<PairGame, String>, GameKind) {
+pub fn resolve_conflict_game(spec: &GameSpec) -> (Result<PairGame, GameProblem>, GameKind) {
     resolve_game(spec, &GameSettings::default().conflict)
 }
 
-fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, String> {
+fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, GameProblem> {
     let payoffs = match kind {
         GameKind::Donation => match (spec.b, spec.c) {
             (Some(b), Some(c)) if b.is_finite() && c.is_finite() && b > c && c > 0.0 => {
                 Payoffs::donation(b, c)
             }
             (Some(b), Some(c)) => {
-                return Err(format!(
-                    "a donation game needs b > c > 0 (got b = {b}, c = {c})"
+                return Err((
+                    "b",
+                    format!("a donation game needs b > c > 0 (got b = {b}, c = {c})"),
                 ));
             }
-            _ => {
-                return Err(
+            (None, _) => {
+                return Err((
+                    "b",
                     "a donation game needs `b` (benefit) and `c` (cost), e.g. b = 3, c = 1".into(),
-                );
+                ));
+            }
+            (_, None) => {
+                return Err((
+                    "c",
+                    "a donation game needs `c` (cost) as well as `b`, e.g. b = 3, c = 1".into(),
+                ));
             }
         },
         GameKind::WeakPd => match spec.b {
             Some(b) if b.is_finite() && b >= 1.0 => Payoffs::weak_pd(b),
-            Some(b) => return Err(format!("weak_pd needs b >= 1 (got {b})")),
-            None => return Err("weak_pd needs `b`, the temptation (e.g. b = 1.9)".into()),
+            Some(b) => return Err(("b", format!("weak_pd needs b >= 1 (got {b})"))),
+            None => {
+                return Err((
+                    "b",
+                    "weak_pd needs `b`, the temptation (e.g. b = 1.9)".into(),
+                ));
+            }
         },
         _ => {
             let payoffs = spec.payoffs.ok_or_else(|| {
-                "this game needs payoffs = { R = .., S = .., T = .., P = .. }".to_string()
+                (
+                    "payoffs",
+                    "this game needs payoffs = { R = .., S = .., T = .., P = .. }".to_string(),
+                )
             })?;
-            payoffs.check_family(kind)?;
+            payoffs
+                .check_family(kind)
+                .map_err(|message| ("payoffs", message))?;
             payoffs
         }
     };
@@ -253,4 +311,36 @@ fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, String> {
         payoffs,
         self_interaction: spec.self_interaction.unwrap_or(false),
     })
+}
+
+/// Keys a spec gives itself that its kind does not use (`payoffs` of a donation game).
+pub fn unused_game_keys(spec: &GameSpec, kind: GameKind) -> Option<(&'static str, String)> {
+    let name = GAME_KIND_NAMES[kind as usize];
+    let uses_matrix = !matches!(kind, GameKind::Donation | GameKind::WeakPd);
+    if spec.payoffs.is_some() && !uses_matrix {
+        return Some((
+            "payoffs",
+            format!(
+                "does not apply to kind = \"{name}\", which takes b{}",
+                if kind == GameKind::Donation {
+                    " and c"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    if spec.b.is_some() && uses_matrix {
+        return Some((
+            "b",
+            format!("does not apply to kind = \"{name}\", which takes payoffs = {{ R, S, T, P }}"),
+        ));
+    }
+    if spec.c.is_some() && kind != GameKind::Donation {
+        return Some((
+            "c",
+            format!("does not apply to kind = \"{name}\"; only donation takes c"),
+        ));
+    }
+    None
 }

@@ -46,3 +46,46 @@ pub fn find(name: &str) -> Option<&'static Preset> {
 pub fn names() -> impl Iterator<Item = &'static str> {
     PRESETS.iter().map(|preset| preset.name)
 }
+
+/// The text of `preset` for a user to copy anywhere: a preset that extends another names
+/// it as `preset:NAME`, so the copy does not pick up an unrelated file that happens to sit
+/// next to it, and says where the keys it does not set come from.
+pub fn standalone_text(preset: &Preset) -> String {
+    let mut out = String::with_capacity(preset.text.len() + 200);
+    for line in preset.text.lines() {
+        let parent = line
+            .strip_prefix("extends = \"")
+            .and_then(|rest| rest.split('"').next())
+            .and_then(find);
+        match parent {
+            Some(parent) => {
+                out.push_str(&format!(
+                    "# Every key not set in this file comes from the `{0}` preset; `gotong init FILE --preset {0}`\n\
+                     # writes that one with every key explained.\n\
+                     extends = \"{1}{0}\"\n",
+                    parent.name,
+                    super::source::PRESET_PREFIX
+                ));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standalone_copies_extend_presets_by_name() {
+        let classroom = find("classroom").unwrap();
+        let text = standalone_text(classroom);
+        assert!(text.contains("extends = \"preset:default\""), "{text}");
+        assert!(!text.contains("extends = \"default.toml\""));
+        assert_eq!(standalone_text(default_preset()), default_preset().text);
+    }
+}

@@ -26,7 +26,8 @@ pub struct Scenario {
     pub population: Population,
     #[serde(default)]
     pub network: NetworkSettings,
-    /// Chance per step that a tie of a role pair is active (in [0, 1]).
+    /// Chance per step that a tie of a role pair is active (in [0, 1]); pairs not listed
+    /// take `default`, else [`DEFAULT_CONTACT`].
     #[serde(default = "default_contacts")]
     pub contacts: PairMap<f64>,
     #[serde(default)]
@@ -46,8 +47,12 @@ pub struct Scenario {
     pub policy: Policy,
 }
 
+/// Chance per step that a tie is active when `[contacts]` does not say (no table, or a
+/// pair not listed and no `default`).
+pub const DEFAULT_CONTACT: f64 = 0.3;
+
 fn default_contacts() -> PairMap<f64> {
-    PairMap::with_default(0.3)
+    PairMap::with_default(DEFAULT_CONTACT)
 }
 
 /// `[run]`: how long, how often, how many times.
@@ -200,6 +205,19 @@ pub enum NetworkKind {
     WattsStrogatz,
     /// Barabási–Albert: each newcomer attaches to `m` agents preferentially.
     BarabasiAlbert,
+}
+
+impl NetworkKind {
+    /// The name used in scenario files (`erdos_renyi`).
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkKind::Sbm => "sbm",
+            NetworkKind::Lattice => "lattice",
+            NetworkKind::ErdosRenyi => "erdos_renyi",
+            NetworkKind::WattsStrogatz => "watts_strogatz",
+            NetworkKind::BarabasiAlbert => "barabasi_albert",
+        }
+    }
 }
 
 /// Which cells of a lattice are neighbours.
@@ -394,13 +412,25 @@ impl<'de> Deserialize<'de> for GameSettings {
                         },
                     }
                 }
-                if default_given != GameSpec::default() {
-                    games.default = default_given;
-                }
+                games.default = fill_from_builtin(default_given);
                 Ok(games)
             }
         }
         deserializer.deserialize_map(GameVisitor)
+    }
+}
+
+/// The default game as given, its missing keys taken from the built-in prisoner's dilemma
+/// (its payoffs only when the kind is still `pd`).
+fn fill_from_builtin(given: GameSpec) -> GameSpec {
+    let builtin = GameSettings::default().default;
+    let same_kind = given.kind.is_none() || given.kind == builtin.kind;
+    GameSpec {
+        kind: given.kind.or(builtin.kind),
+        payoffs: given
+            .payoffs
+            .or(if same_kind { builtin.payoffs } else { None }),
+        ..given
     }
 }
 

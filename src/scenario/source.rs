@@ -5,15 +5,21 @@
 //! dotted key path to the file and line that set it last, so later errors can point there.
 //! Must never: interpret the values; that is `schema` and `validate`'s job.
 //!
-//! Merge rule: tables merge key by key, later layers win; but when a table's `kind` changes
-//! (e.g. a child sets `network.kind = "lattice"` over the default's `"sbm"`), the child's
-//! table replaces the parent's whole, so keys of the old kind do not linger.
+//! Merge rules: tables merge key by key, later layers win. When a table's `kind` changes
+//! (a child sets `network.kind = "lattice"` over the default's `"sbm"`), the parent's keys
+//! of that table are dropped, so keys of the old kind do not linger; sub-tables that name
+//! their own `kind` (`[game.educative]`, `[game.conflict]`) are independent and stay.
+//! Keys that exclude each other (`count` and `share`, `p` and `mean_degree`) replace each
+//! other. Arrays (`[[activity]]`) are replaced whole.
 
 use super::error::{ScenarioError, ScenarioErrorKind};
 use super::presets::{self, Preset};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
+
+/// `preset:NAME` names a preset even where a file of that name exists.
+pub const PRESET_PREFIX: &str = "preset:";
 
 /// `extends` chains deeper than this are refused (they are surely a mistake).
 const MAX_EXTENDS_DEPTH: usize = 16;
@@ -31,17 +37,24 @@ pub enum Source {
 }
 
 impl Source {
-    /// Finds `name_or_path`: an existing file, else a preset of that name (with or without
-    /// `.toml`). `None` is the default preset.
+    /// Finds `name_or_path`: `preset:NAME` is always a preset; otherwise an existing file,
+    /// else a preset of that name (with or without `.toml`). `None` is the default preset.
     pub fn find(name_or_path: Option<&str>) -> Result<Source, ScenarioError> {
         let Some(text) = name_or_path else {
             return Ok(Source::Preset(presets::default_preset()));
         };
         let path = Path::new(text);
-        if path.is_file() {
+        if path.is_file() && !text.starts_with(PRESET_PREFIX) {
             return Ok(Source::File(path.to_path_buf()));
         }
-        if let Some(preset) = presets::find(text) {
+        if path.is_dir() {
+            return Err(ScenarioError::new(
+                ScenarioErrorKind::NotFound,
+                text,
+                "is a folder; give a scenario file (.toml) or a preset name",
+            ));
+        }
+        if let Some(preset) = presets::find(text.strip_prefix(PRESET_PREFIX).unwrap_or(text)) {
             return Ok(Source::Preset(preset));
         }
         let hint = super::suggest(text.trim_end_matches(".toml"), presets::names())
@@ -100,13 +113,14 @@ impl Source {
 
     /// The source named by `extends = "name"` inside this one.
     fn parent(&self, name: &str, line: Option<usize>) -> Result<Source, ScenarioError> {
-        if let Source::File(path) = self {
+        let preset_only = name.strip_prefix(PRESET_PREFIX);
+        if let (Source::File(path), None) = (self, preset_only) {
             let candidate = path.parent().unwrap_or(Path::new(".")).join(name);
             if candidate.is_file() {
                 return Ok(Source::File(candidate));
             }
         }
-        presets::find(name)
+        presets::find(preset_only.unwrap_or(name))
             .map(Source::Preset)
             .ok_or_else(|| ScenarioError {
                 kind: ScenarioErrorKind::Extends,
@@ -132,10 +146,19 @@ impl Source {
     }
 }
 
-/// Where each key of the merged table was last set: per layer, key path → line.
+/// Where each key of the merged table was last set: per layer, key path → line, and the
+/// tables the layer reset by changing their `kind` (keys below them in older layers are
+/// gone, so errors there are not theirs).
 #[derive(Clone, Debug, Default)]
 pub struct Locations {
-    layers: Vec<(String, HashMap<String, usize>)>,
+    layers: Vec<LayerLocations>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct LayerLocations {
+    origin: String,
+    lines: HashMap<String, usize>,
+    resets: Vec<String>,
 }
 
 impl Locations {
@@ -144,10 +167,16 @@ impl Locations {
     pub fn find(&self, path: &str) -> (String, Option<usize>) {
         let mut probe = path.to_string();
         loop {
-            for (origin, lines) in self.layers.iter().rev() {
-                if let Some(line) = lines.get(&probe) {
-                    let line = (*line > 0).then_some(*line);
-                    return (origin.clone(), line);
+            for layer in self.layers.iter().rev() {
+                if let Some(line) = layer.lines.get(&probe) {
+                    return (layer.origin.clone(), (*line > 0).then_some(*line));
+                }
+                if layer
+                    .resets
+                    .iter()
+                    .any(|table| is_within(&probe, table) && probe != *table)
+                {
+                    break; // older layers' keys below a reset table no longer exist
                 }
             }
             match probe.rfind(['.', '[']) {
@@ -155,18 +184,25 @@ impl Locations {
                 None => break,
             }
         }
-        let top = self.top_file_origin();
-        (top, None)
+        (self.top_file_origin(), None)
     }
 
     fn top_file_origin(&self) -> String {
         self.layers
             .iter()
             .rev()
-            .find(|(origin, _)| !origin.starts_with("--set"))
-            .map(|(origin, _)| origin.clone())
+            .find(|layer| !layer.origin.starts_with("--set"))
+            .map(|layer| layer.origin.clone())
             .unwrap_or_default()
     }
+}
+
+/// Whether key path `path` is `table` or lies below it.
+fn is_within(path: &str, table: &str) -> bool {
+    path == table
+        || path
+            .strip_prefix(table)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// The merged table of a scenario and where its keys came from.
@@ -184,16 +220,29 @@ pub fn merge(source: &Source, overrides: &[String]) -> Result<MergedSource, Scen
     let mut table = Table::new();
     let mut locations = Locations::default();
     for (origin, layer, lines) in chain.into_iter().rev() {
-        merge_table(&mut table, layer);
-        locations.layers.push((origin, lines));
+        let mut resets = Vec::new();
+        merge_table(&mut table, layer, "", &mut resets);
+        locations.layers.push(LayerLocations {
+            origin,
+            lines,
+            resets,
+        });
     }
     for assignment in overrides {
         let (key, value) = parse_override(assignment)?;
         let origin = format!("--set {assignment}");
-        apply_override(&mut table, &key, value, &origin)?;
-        let mut lines = HashMap::new();
-        lines.insert(path_string(&key), 0);
-        locations.layers.push((origin, lines));
+        let mut resets = Vec::new();
+        apply_override(&mut table, &key, value, &origin, &mut resets)?;
+        // The override wrote its key and every table on the way: errors below any of them
+        // that no later layer explains are this argument's.
+        let lines = (1..=key.len())
+            .map(|depth| (path_string(&key[..depth]), 0))
+            .collect();
+        locations.layers.push(LayerLocations {
+            origin,
+            lines,
+            resets,
+        });
     }
     Ok(MergedSource { table, locations })
 }
@@ -324,23 +373,41 @@ fn join_key(prefix: &str, key: &str) -> String {
     }
 }
 
-/// Merges `over` into `base` (see the module doc for the `kind` rule).
-fn merge_table(base: &mut Table, over: Table) {
+/// Keys that exclude each other: setting one in a later layer removes the other, so a
+/// child can say `share` where its parent said `count`.
+const EXCLUSIVE_KEYS: [(&str, &str); 2] = [("count", "share"), ("p", "mean_degree")];
+
+/// Sets `key` in `table` under the layering rules (module doc): a different `kind` clears
+/// the table's own settings (keeping sub-tables that name their own kind, such as
+/// `[game.conflict]`), and a key removes the key it excludes.
+fn set_key(table: &mut Table, path: &str, key: String, value: Value, resets: &mut Vec<String>) {
+    if key == "kind" && table.get("kind").is_some_and(|old| *old != value) {
+        table.retain(|_, v| v.as_table().is_some_and(|sub| sub.contains_key("kind")));
+        resets.push(path.to_string());
+    }
+    for (a, b) in EXCLUSIVE_KEYS {
+        if key == a {
+            table.remove(b);
+        } else if key == b {
+            table.remove(a);
+        }
+    }
+    table.insert(key, value);
+}
+
+/// Merges `over` into `base`, key by key, `over` winning (see [`set_key`]).
+/// `path` is the key path of `base` (empty at the top); `resets` collects the tables whose
+/// kind changed.
+fn merge_table(base: &mut Table, mut over: Table, path: &str, resets: &mut Vec<String>) {
+    if let Some(kind) = over.remove("kind") {
+        set_key(base, path, "kind".into(), kind, resets); // first: the rest of `over` survives it
+    }
     for (key, value) in over {
         match (base.get_mut(&key), value) {
             (Some(Value::Table(base_table)), Value::Table(over_table)) => {
-                if base_table
-                    .get("kind")
-                    .is_some_and(|k| over_table.get("kind").is_some_and(|o| o != k))
-                {
-                    *base_table = over_table;
-                } else {
-                    merge_table(base_table, over_table);
-                }
+                merge_table(base_table, over_table, &join_key(path, &key), resets)
             }
-            (_, value) => {
-                base.insert(key, value);
-            }
+            (_, value) => set_key(base, path, key, value, resets),
         }
     }
 }
@@ -458,10 +525,11 @@ fn apply_override(
     segments: &[Segment],
     value: Value,
     origin: &str,
+    resets: &mut Vec<String>,
 ) -> Result<(), ScenarioError> {
     let assignment = origin.trim_start_matches("--set ");
     let mut root = Value::Table(std::mem::take(table));
-    let outcome = set_in_value(&mut root, segments, 0, value, assignment);
+    let outcome = set_in_value(&mut root, segments, 0, value, (assignment, resets));
     if let Value::Table(root) = root {
         *table = root;
     }
@@ -474,7 +542,7 @@ fn set_in_value(
     segments: &[Segment],
     depth: usize,
     value: Value,
-    assignment: &str,
+    (assignment, resets): (&str, &mut Vec<String>),
 ) -> Result<(), ScenarioError> {
     let segment = &segments[depth];
     let is_last = depth + 1 == segments.len();
@@ -482,16 +550,19 @@ fn set_in_value(
     match (node, segment) {
         (Value::Table(table), Segment::Key(key)) => {
             if is_last {
-                if key == "kind" && table.get("kind").is_some_and(|old| *old != value) {
-                    table.clear(); // a new kind starts from a clean table (module doc)
-                }
-                table.insert(key.clone(), value);
+                set_key(
+                    table,
+                    &path_string(&segments[..depth]),
+                    key.clone(),
+                    value,
+                    resets,
+                );
                 return Ok(());
             }
             let child = table
                 .entry(key.clone())
                 .or_insert_with(|| Value::Table(Table::new()));
-            set_in_value(child, segments, depth + 1, value, assignment)
+            set_in_value(child, segments, depth + 1, value, (assignment, resets))
         }
         (Value::Array(items), Segment::Index(index)) => {
             let count = items.len();
@@ -508,7 +579,7 @@ fn set_in_value(
                 *child = value;
                 return Ok(());
             }
-            set_in_value(child, segments, depth + 1, value, assignment)
+            set_in_value(child, segments, depth + 1, value, (assignment, resets))
         }
         (_, segment) => {
             let below = match segment {

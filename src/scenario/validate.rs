@@ -6,7 +6,6 @@
 
 use super::schema::{Activity, NetworkKind, Scenario};
 use super::values::PairMap;
-use crate::model::game::GameKind;
 use crate::model::role::Role;
 use crate::model::tie::BetaBelief;
 
@@ -17,10 +16,28 @@ pub type Problem = (String, String);
 /// memory check refuses what does not fit well before this).
 pub const MAX_AGENTS: u64 = 100_000_000;
 
+/// Most replicates a run may ask for.
+pub const MAX_REPLICATES: u32 = 100_000;
+
+/// Most occurrences of one activity type per step.
+pub const MAX_PER_STEP: f64 = 1000.0;
+
+/// Largest Beta pseudo-count: beliefs are stored as f32, which stops counting single
+/// observations well before its range ends (at 2^24 ≈ 1.7e7).
+pub const MAX_PSEUDO_COUNT: f64 = 1e6;
+
+/// Most values a run may record (replicates × recorded steps × values per step): each is
+/// held in memory (about 60 bytes) until the run ends and written as a CSV line.
+pub const MAX_RECORDED_VALUES: u64 = 100_000_000;
+
+/// Longest `run.name`: it becomes part of a folder name.
+pub const MAX_NAME_CHARS: usize = 100;
+
 /// The first problem found, if any.
 pub fn check(scenario: &Scenario) -> Result<(), Problem> {
     check_run(scenario)?;
     check_population(scenario)?;
+    check_output_size(scenario)?;
     check_network(scenario)?;
     check_pair_map("contacts", &scenario.contacts, unit)?;
     check_games(scenario)?;
@@ -69,13 +86,22 @@ fn check_run(scenario: &Scenario) -> Result<(), Problem> {
     if run.steps == 0 {
         return problem("run.steps", "must be at least 1");
     }
-    if run.replicates == 0 {
-        return problem("run.replicates", "must be at least 1");
+    if run.replicates == 0 || run.replicates > MAX_REPLICATES {
+        return problem(
+            "run.replicates",
+            format!("must be from 1 to {MAX_REPLICATES}"),
+        );
     }
     if run.record_every == 0 || run.record_every > run.steps {
         return problem(
             "run.record_every",
             format!("must be between 1 and run.steps ({})", run.steps),
+        );
+    }
+    if run.name.chars().count() > MAX_NAME_CHARS {
+        return problem(
+            "run.name",
+            format!("is used in folder names: at most {MAX_NAME_CHARS} characters"),
         );
     }
     if run
@@ -86,6 +112,33 @@ fn check_run(scenario: &Scenario) -> Result<(), Problem> {
         return problem(
             "run.name",
             "is used in folder names: no slashes or control characters",
+        );
+    }
+    Ok(())
+}
+
+/// Refuses runs that would record more than [`MAX_RECORDED_VALUES`] values.
+fn check_output_size(scenario: &Scenario) -> Result<(), Problem> {
+    let run = &scenario.run;
+    let records = (run.steps / run.record_every) as u64 + 2; // step 0 and the last step
+    let roles = scenario
+        .role_counts()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .count();
+    let per_record =
+        crate::observe::metrics::values_per_record_bound(roles, scenario.activities.len());
+    let values = run.replicates as u64 * records * per_record;
+    if values > MAX_RECORDED_VALUES {
+        let gigabytes = values as f64 * 60.0 / 1e9;
+        return problem(
+            "run",
+            format!(
+                "{} replicates × {records} recorded steps × up to {per_record} values would record {values} values \
+                 (about {gigabytes:.0} GB in memory); the most is {MAX_RECORDED_VALUES}: record less often \
+                 (a larger run.record_every), or run fewer steps or replicates",
+                run.replicates
+            ),
         );
     }
     Ok(())
@@ -118,10 +171,10 @@ fn check_population(scenario: &Scenario) -> Result<(), Problem> {
                     "missing: give `count` (agents) or `share` (of the total)",
                 );
             }
-            (Some(_), None) if by_share > 0 => {
+            (Some(count), None) if by_share > 0 && count > 0 => {
                 return problem(
                     path,
-                    "mixes `count` with other roles' `share`; use one or the other for all roles",
+                    "mixes `count` with other roles' `share`; use one or the other for all roles (a role with count = 0 is absent and may stay)",
                 );
             }
             (None, Some(share)) => in_unit(&format!("{path}.share"), share)?,
@@ -203,10 +256,7 @@ fn check_network(scenario: &Scenario) -> Result<(), Problem> {
         ("m", network.m.is_some()),
     ];
     let allowed = network_keys(network.kind);
-    let kind_name = serde_json::to_value(network.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let kind_name = network.kind.name();
     for (key, present) in given {
         if present && !allowed.contains(&key) {
             return problem(
@@ -281,6 +331,16 @@ fn check_lattice(scenario: &Scenario, agents: u64) -> Result<(), Problem> {
     let (Some(width), Some(height)) = (network.width, network.height) else {
         return problem("network.width", "a lattice needs both `width` and `height`");
     };
+    if let Some(total) = scenario.population.total {
+        if total as u64 != width as u64 * height as u64 {
+            return problem(
+                "population.total",
+                format!(
+                    "is {total}, but a lattice has one agent per cell ({width} × {height}); leave `total` out"
+                ),
+            );
+        }
+    }
     if width == 0 || height == 0 {
         return problem("network.width", "width and height must be at least 1");
     }
@@ -310,51 +370,43 @@ fn check_pair_map(path: &str, map: &PairMap<f64>, valid: fn(f64) -> bool) -> Res
 
 fn check_games(scenario: &Scenario) -> Result<(), Problem> {
     let games = &scenario.game;
-    let mut specs = vec![("game".to_string(), &games.default)];
-    specs.extend(
-        games
-            .by_kind
-            .iter()
-            .map(|(kind, spec)| (format!("game.{kind}"), spec)),
-    );
-    for (path, spec) in specs {
-        let merged = super::resolve_game(spec, &games.default);
-        check_game(&path, merged.0, spec)?;
+    let mut specs = vec![(
+        "game".to_string(),
+        &games.default,
+        super::resolve_game(&games.default, &games.default),
+    )];
+    for (kind, spec) in &games.by_kind {
+        specs.push((
+            format!("game.{kind}"),
+            spec,
+            super::resolve_game(spec, &games.default),
+        ));
     }
-    let conflict = super::resolve_conflict_game(&games.conflict);
-    check_game("game.conflict", conflict.0, &games.conflict)
-}
-
-fn check_game(
-    path: &str,
-    resolved: Result<crate::model::game::PairGame, String>,
-    spec: &super::schema::GameSpec,
-) -> Result<(), Problem> {
-    match resolved {
-        Ok(_) => Ok(()),
-        Err(message) => {
-            let key = match spec.kind {
-                Some(GameKind::Donation | GameKind::WeakPd) => "b",
-                _ if spec.payoffs.is_some() => "payoffs",
-                _ => "kind",
-            };
-            problem(format!("{path}.{key}"), message)
+    specs.push((
+        "game.conflict".to_string(),
+        &games.conflict,
+        super::resolve_conflict_game(&games.conflict),
+    ));
+    for (path, spec, (resolved, kind)) in specs {
+        if let Some((key, message)) = super::unused_game_keys(spec, kind) {
+            return problem(format!("{path}.{key}"), message);
+        }
+        if let Err((key, message)) = resolved {
+            return problem(format!("{path}.{key}"), message);
         }
     }
+    Ok(())
 }
 
 fn check_belief(path: &str, belief: &BetaBelief) -> Result<(), Problem> {
-    if belief.alpha.is_finite()
-        && belief.beta.is_finite()
-        && belief.alpha > 0.0
-        && belief.beta > 0.0
-    {
+    let fits = |x: f64| x.is_finite() && x > 0.0 && x <= MAX_PSEUDO_COUNT;
+    if fits(belief.alpha) && fits(belief.beta) {
         Ok(())
     } else {
         problem(
             path,
             format!(
-                "alpha and beta must be finite numbers > 0 (got {}, {})",
+                "alpha and beta must be numbers > 0 and at most {MAX_PSEUDO_COUNT} (got {}, {})",
                 belief.alpha, belief.beta
             ),
         )
@@ -416,8 +468,23 @@ fn check_network_change(scenario: &Scenario) -> Result<(), Problem> {
 
 fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Result<(), Problem> {
     let path = format!("activity[{index}]");
-    if activity.name.trim().is_empty() {
-        return problem(format!("{path}.name"), "must not be empty");
+    if activity.name.trim().is_empty() || activity.name == "all" {
+        return problem(
+            format!("{path}.name"),
+            "must not be empty or `all` (a group name in the outputs)",
+        );
+    }
+    if let Some(first) = scenario.activities[..index]
+        .iter()
+        .position(|a| a.name == activity.name)
+    {
+        return problem(
+            format!("{path}.name"),
+            format!(
+                "`{}` is also the name of activity[{first}]; names must differ, they label the outputs",
+                activity.name
+            ),
+        );
     }
     if activity.members.values().all(|&n| n == 0) {
         return problem(
@@ -439,6 +506,15 @@ fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Res
         }
     }
     at_least(&format!("{path}.per_step"), activity.per_step, 0.0)?;
+    if activity.per_step > MAX_PER_STEP {
+        return problem(
+            format!("{path}.per_step"),
+            format!(
+                "{} is more than {MAX_PER_STEP} occurrences a step",
+                activity.per_step
+            ),
+        );
+    }
     at_least(&format!("{path}.endowment"), activity.endowment, 0.0)?;
     at_least(&format!("{path}.synergy"), activity.synergy, 0.0)?;
     in_unit(

@@ -154,6 +154,7 @@ fn play(world: &mut World, context: &StepContext) {
             }
             if context.params.self_interaction {
                 payoff += self_play_payoff(i, roles, strategies, norms, context);
+                played += 1;
             }
             let local = i - first_agent;
             block.resources[local] += payoff;

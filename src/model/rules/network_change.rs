@@ -11,8 +11,8 @@
 //!   picks one of *its* trusted contacts the same way; if the two are not tied, they meet.
 //! - Chance meeting: with chance `chance_meeting_rate`, an agent meets a random agent of a
 //!   role drawn with weight `meeting_affinity × head count`.
-//! - Nobody takes on a new tie at or beyond `max_degree` (when set), judged on the degrees
-//!   at the start of the step.
+//! - Nobody takes on a new tie at or beyond `max_degree` (when set): proposals are taken in
+//!   id order while both ends have room.
 
 use crate::engine::parallel::{agent_blocks, map_blocks};
 use crate::engine::schedule::{Phase, Rule, StepContext};
@@ -21,6 +21,7 @@ use crate::model::role::Role;
 use crate::model::tie::ViewState;
 use crate::model::world::World;
 use crate::network::AgentId;
+use std::collections::HashMap;
 
 /// Introductions, chance meetings, and applying the step's ties and breaks.
 pub struct NetworkChangeRule;
@@ -46,16 +47,37 @@ impl Rule for NetworkChangeRule {
             .scratch
             .new_ties
             .extend(proposals.into_iter().flatten());
-        let max_degree = context.params.change.max_degree as usize;
-        if max_degree > 0 {
-            let graph = &world.graph;
-            world
-                .scratch
-                .new_ties
-                .retain(|&(a, b)| graph.degree(a) < max_degree && graph.degree(b) < max_degree);
-        }
+        cap_degrees(world, context.params.change.max_degree as usize);
         apply_changes(world, context);
     }
+}
+
+/// Keeps the proposed ties (in id order, duplicates and existing ties dropped) that leave
+/// both ends at or below `max_degree` ties (0: no limit), counting ties accepted so far.
+fn cap_degrees(world: &mut World, max_degree: usize) {
+    let new_ties = &mut world.scratch.new_ties;
+    for tie in new_ties.iter_mut() {
+        *tie = (tie.0.min(tie.1), tie.0.max(tie.1));
+    }
+    new_ties.sort_unstable();
+    new_ties.dedup();
+    let graph = &world.graph;
+    new_ties.retain(|&(a, b)| a != b && !graph.has_tie(a, b));
+    if max_degree == 0 {
+        return;
+    }
+    let mut added: HashMap<AgentId, usize> = HashMap::new();
+    new_ties.retain(|&(a, b)| {
+        let room = |agent: AgentId, added: &HashMap<AgentId, usize>| {
+            graph.degree(agent) + added.get(&agent).copied().unwrap_or(0) < max_degree
+        };
+        let accept = room(a, &added) && room(b, &added);
+        if accept {
+            *added.entry(a).or_default() += 1;
+            *added.entry(b).or_default() += 1;
+        }
+        accept
+    });
 }
 
 /// At most one new acquaintance per agent per step: an introduction, else a chance meeting.
