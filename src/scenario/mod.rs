@@ -10,6 +10,7 @@
 //! Must never: run anything, or print; callers decide how to show errors.
 
 mod error;
+pub mod games;
 pub mod presets;
 pub mod schema;
 mod source;
@@ -18,11 +19,13 @@ mod validate;
 pub mod values;
 
 pub use error::{ScenarioError, ScenarioErrorKind};
+pub use games::{
+    GameProblem, GameSettings, GameSpec, resolve_conflict_game, resolve_game, unused_game_keys,
+};
 pub use schema::*;
 pub use source::Source;
 pub use suggest::suggest;
 
-use crate::model::game::{GAME_KIND_NAMES, GameKind, PairGame, Payoffs};
 use crate::model::role::Role;
 
 /// A validated scenario and where it came from.
@@ -232,115 +235,4 @@ impl Scenario {
         toml::to_string(self)
             .unwrap_or_else(|err| format!("# could not write the scenario as TOML: {err}\n"))
     }
-}
-
-/// What is wrong with a game: the key (`payoffs`, `b`, `c`) and why.
-pub type GameProblem = (&'static str, String);
-
-/// The game a spec describes, its missing keys taken from `default`; `Err` names the key
-/// and says what is wrong (validation adds the table's path).
-pub fn resolve_game(
-    spec: &GameSpec,
-    default: &GameSpec,
-) -> (Result<PairGame, GameProblem>, GameKind) {
-    let kind = spec.kind.or(default.kind).unwrap_or(GameKind::Pd);
-    let merged = GameSpec {
-        kind: Some(kind),
-        payoffs: spec.payoffs.or(default.payoffs),
-        b: spec.b.or(default.b),
-        c: spec.c.or(default.c),
-        self_interaction: spec.self_interaction.or(default.self_interaction),
-    };
-    (build_game(&merged, kind), kind)
-}
-
-/// The conflict game: missing keys come from the built-in conflict game, not the default.
-pub fn resolve_conflict_game(spec: &GameSpec) -> (Result<PairGame, GameProblem>, GameKind) {
-    resolve_game(spec, &GameSettings::default().conflict)
-}
-
-fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, GameProblem> {
-    let payoffs = match kind {
-        GameKind::Donation => match (spec.b, spec.c) {
-            (Some(b), Some(c)) if b.is_finite() && c.is_finite() && b > c && c > 0.0 => {
-                Payoffs::donation(b, c)
-            }
-            (Some(b), Some(c)) => {
-                return Err((
-                    "b",
-                    format!("a donation game needs b > c > 0 (got b = {b}, c = {c})"),
-                ));
-            }
-            (None, _) => {
-                return Err((
-                    "b",
-                    "a donation game needs `b` (benefit) and `c` (cost), e.g. b = 3, c = 1".into(),
-                ));
-            }
-            (_, None) => {
-                return Err((
-                    "c",
-                    "a donation game needs `c` (cost) as well as `b`, e.g. b = 3, c = 1".into(),
-                ));
-            }
-        },
-        GameKind::WeakPd => match spec.b {
-            Some(b) if b.is_finite() && b >= 1.0 => Payoffs::weak_pd(b),
-            Some(b) => return Err(("b", format!("weak_pd needs b >= 1 (got {b})"))),
-            None => {
-                return Err((
-                    "b",
-                    "weak_pd needs `b`, the temptation (e.g. b = 1.9)".into(),
-                ));
-            }
-        },
-        _ => {
-            let payoffs = spec.payoffs.ok_or_else(|| {
-                (
-                    "payoffs",
-                    "this game needs payoffs = { R = .., S = .., T = .., P = .. }".to_string(),
-                )
-            })?;
-            payoffs
-                .check_family(kind)
-                .map_err(|message| ("payoffs", message))?;
-            payoffs
-        }
-    };
-    Ok(PairGame {
-        payoffs,
-        self_interaction: spec.self_interaction.unwrap_or(false),
-    })
-}
-
-/// Keys a spec gives itself that its kind does not use (`payoffs` of a donation game).
-pub fn unused_game_keys(spec: &GameSpec, kind: GameKind) -> Option<(&'static str, String)> {
-    let name = GAME_KIND_NAMES[kind as usize];
-    let uses_matrix = !matches!(kind, GameKind::Donation | GameKind::WeakPd);
-    if spec.payoffs.is_some() && !uses_matrix {
-        return Some((
-            "payoffs",
-            format!(
-                "does not apply to kind = \"{name}\", which takes b{}",
-                if kind == GameKind::Donation {
-                    " and c"
-                } else {
-                    ""
-                }
-            ),
-        ));
-    }
-    if spec.b.is_some() && uses_matrix {
-        return Some((
-            "b",
-            format!("does not apply to kind = \"{name}\", which takes payoffs = {{ R, S, T, P }}"),
-        ));
-    }
-    if spec.c.is_some() && kind != GameKind::Donation {
-        return Some((
-            "c",
-            format!("does not apply to kind = \"{name}\"; only donation takes c"),
-        ));
-    }
-    None
 }

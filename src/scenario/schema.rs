@@ -4,9 +4,9 @@
 //! silently ignored setting. Units and ranges are in the doc comments and are enforced by
 //! `validate`. The committed `scenarios/default.toml` documents the same keys for users.
 
+use super::games::GameSettings;
 use super::values::{Distribution, PairMap, StrategyMix};
-use crate::model::game::{GameKind, Payoffs};
-use crate::model::role::{Role, TieKind};
+use crate::model::role::Role;
 use crate::model::tie::BetaBelief;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -282,155 +282,6 @@ impl Default for NetworkSettings {
             rewire: None,
             m: None,
         }
-    }
-}
-
-/// A pairwise game as written: the fields a kind needs (DESIGN §5.1).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GameSpec {
-    /// pd | snowdrift | stag_hunt | matrix | donation | weak_pd.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<GameKind>,
-    /// { R, S, T, P } for pd, snowdrift, stag_hunt and matrix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payoffs: Option<Payoffs>,
-    /// donation: benefit to the receiver; weak_pd: the temptation T.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub b: Option<f64>,
-    /// donation: cost to the giver.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub c: Option<f64>,
-    /// Each agent also plays itself once per step (Nowak & May).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_interaction: Option<bool>,
-}
-
-/// `[game]`: the default game, `[game.<tie kind>]` overrides per kind of tie, and
-/// `[game.conflict]` the dissociative game played on conflict ties. An override's missing
-/// keys are taken from the default game.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GameSettings {
-    pub default: GameSpec,
-    pub by_kind: BTreeMap<TieKind, GameSpec>,
-    pub conflict: GameSpec,
-}
-
-impl Default for GameSettings {
-    fn default() -> Self {
-        GameSettings {
-            default: GameSpec {
-                kind: Some(GameKind::Pd),
-                payoffs: Some(Payoffs {
-                    reward: 3.0,
-                    sucker: 0.0,
-                    temptation: 5.0,
-                    punishment: 1.0,
-                }),
-                ..GameSpec::default()
-            },
-            by_kind: BTreeMap::new(),
-            conflict: GameSpec {
-                kind: Some(GameKind::Matrix),
-                payoffs: Some(Payoffs {
-                    reward: 1.0,
-                    sucker: -2.0,
-                    temptation: 2.0,
-                    punishment: -1.0,
-                }),
-                ..GameSpec::default()
-            },
-        }
-    }
-}
-
-const GAME_KEYS: [&str; 10] = [
-    "kind",
-    "payoffs",
-    "b",
-    "c",
-    "self_interaction",
-    "educative",
-    "cultural",
-    "institutional",
-    "internal",
-    "conflict",
-];
-
-impl Serialize for GameSettings {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        let spec = &self.default;
-        if let Some(kind) = &spec.kind {
-            map.serialize_entry("kind", kind)?;
-        }
-        if let Some(payoffs) = &spec.payoffs {
-            map.serialize_entry("payoffs", payoffs)?;
-        }
-        for (key, value) in [("b", spec.b), ("c", spec.c)] {
-            if let Some(value) = value {
-                map.serialize_entry(key, &value)?;
-            }
-        }
-        if let Some(flag) = spec.self_interaction {
-            map.serialize_entry("self_interaction", &flag)?;
-        }
-        for (kind, spec) in &self.by_kind {
-            map.serialize_entry(kind.name(), spec)?;
-        }
-        map.serialize_entry("conflict", &self.conflict)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GameSettings {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct GameVisitor;
-        impl<'de> Visitor<'de> for GameVisitor {
-            type Value = GameSettings;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a [game] table")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GameSettings, A::Error> {
-                let mut games = GameSettings::default();
-                let mut default_given = GameSpec::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "kind" => default_given.kind = Some(map.next_value()?),
-                        "payoffs" => default_given.payoffs = Some(map.next_value()?),
-                        "b" => default_given.b = Some(map.next_value()?),
-                        "c" => default_given.c = Some(map.next_value()?),
-                        "self_interaction" => {
-                            default_given.self_interaction = Some(map.next_value()?)
-                        }
-                        "conflict" => games.conflict = map.next_value()?,
-                        other => match TieKind::ALL.iter().find(|k| k.name() == other) {
-                            Some(kind) => {
-                                games.by_kind.insert(*kind, map.next_value()?);
-                            }
-                            None => return Err(de::Error::unknown_field(other, &GAME_KEYS)),
-                        },
-                    }
-                }
-                games.default = fill_from_builtin(default_given);
-                Ok(games)
-            }
-        }
-        deserializer.deserialize_map(GameVisitor)
-    }
-}
-
-/// The default game as given, its missing keys taken from the built-in prisoner's dilemma
-/// (its payoffs only when the kind is still `pd`).
-fn fill_from_builtin(given: GameSpec) -> GameSpec {
-    let builtin = GameSettings::default().default;
-    let same_kind = given.kind.is_none() || given.kind == builtin.kind;
-    GameSpec {
-        kind: given.kind.or(builtin.kind),
-        payoffs: given
-            .payoffs
-            .or(if same_kind { builtin.payoffs } else { None }),
-        ..given
     }
 }
 
