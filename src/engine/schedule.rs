@@ -13,9 +13,11 @@ use crate::model::world::World;
 /// Where a rule sits in a step (DESIGN §5). Rules read the state left by earlier phases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
+    /// Interventions scheduled for this step (levers, programmes, shocks).
+    Interventions = 1,
     /// Which ties are active, and the pairwise games played on them.
     Games = 2,
-    /// Group activities.
+    /// Group activities, programmes, networking events, contests.
     Groups = 3,
     /// Belief and tie updates from what was observed.
     Beliefs = 4,
@@ -23,6 +25,10 @@ pub enum Phase {
     NetworkChange = 5,
     /// Strategy and norm learning.
     Learning = 6,
+    /// Year ends: graduation, arrivals, departures.
+    Lifecycle = 7,
+    /// Knowledge, opinions and reputation spread; evaluation; solidarity.
+    Diffusion = 8,
 }
 
 /// What a rule may know about the step it runs in.

@@ -59,6 +59,28 @@ pub enum Purpose {
     ActivityCount = 13,
     /// The action an agent takes against itself (self-interaction games).
     SelfPlay = 14,
+    /// Year-end events: who leaves, who arrives and with what (per event kind or agent).
+    Lifecycle = 15,
+    /// Random parts of interventions.
+    Intervention = 16,
+    /// Knowledge and opinion diffusion.
+    Diffusion = 17,
+    /// Contests: who competes, who wins.
+    Contest = 18,
+    /// Networking events.
+    NetworkingEvent = 19,
+    /// Mediation of conflict ties (pair-keyed).
+    Mediation = 20,
+    /// Programme meetings and membership.
+    Programme = 21,
+    /// Placements of graduates.
+    Placement = 22,
+    /// Ideas and their implementation in group activities.
+    Innovation = 23,
+    /// Sanctions in group activities.
+    Sanction = 24,
+    /// Onboarding of newcomers.
+    Onboarding = 25,
 }
 
 /// Keyed stream factory for one replicate of one run. Cheap to copy.
@@ -148,6 +170,12 @@ pub trait Draw {
     /// Index drawn with probability proportional to `weights` (non-negative, not all zero);
     /// `None` when every weight is zero.
     fn weighted_index(&mut self, weights: &[f64]) -> Option<usize>;
+    /// The indices in 0..n each kept independently with chance `p`, in increasing order,
+    /// by geometric skipping (O(number kept)).
+    fn bernoulli_subset(&mut self, n: usize, p: f64) -> Vec<usize>;
+    /// `whole part of x` plus one more with chance `fraction of x` (x >= 0): an integer whose
+    /// mean is x.
+    fn round_stochastic(&mut self, x: f64) -> u64;
 }
 
 impl<R: Rng> Draw for R {
@@ -211,6 +239,35 @@ impl<R: Rng> Draw for R {
             }
         }
         last_positive // rounding left target at the very top
+    }
+
+    fn bernoulli_subset(&mut self, n: usize, p: f64) -> Vec<usize> {
+        if p <= 0.0 || n == 0 {
+            return Vec::new();
+        }
+        if p >= 1.0 {
+            return (0..n).collect();
+        }
+        let log_q = (1.0 - p).ln();
+        let mut kept = Vec::new();
+        let mut next = 0usize;
+        loop {
+            let skip = ((1.0 - self.uniform()).ln() / log_q).floor();
+            if skip.is_nan() || skip >= (n - next) as f64 {
+                return kept;
+            }
+            next += skip as usize;
+            kept.push(next);
+            next += 1;
+            if next >= n {
+                return kept;
+            }
+        }
+    }
+
+    fn round_stochastic(&mut self, x: f64) -> u64 {
+        let whole = x.floor();
+        whole as u64 + self.chance(x - whole) as u64
     }
 }
 
@@ -283,6 +340,25 @@ mod tests {
         sorted.sort();
         assert_eq!(sorted, (0..100).collect::<Vec<_>>());
         assert_ne!(items, sorted);
+    }
+
+    #[test]
+    fn bernoulli_subsets_have_the_right_size_and_no_repeats() {
+        let mut rng = Streams::new(4, 0).rng(Purpose::Lifecycle, 1, 0);
+        let (n, p, trials) = (1000, 0.03, 400);
+        let mut total = 0usize;
+        for _ in 0..trials {
+            let kept = rng.bernoulli_subset(n, p);
+            assert!(kept.windows(2).all(|w| w[0] < w[1]) && kept.iter().all(|&k| k < n));
+            total += kept.len();
+        }
+        // mean 30 per draw; sd of the mean over 400 draws = sqrt(1000 × 0.03 × 0.97 / 400) = 0.27
+        let mean = total as f64 / trials as f64;
+        assert!((mean - 30.0).abs() < 1.6, "{mean}");
+        assert_eq!(rng.bernoulli_subset(5, 1.0), vec![0, 1, 2, 3, 4]);
+        assert!(rng.bernoulli_subset(5, 0.0).is_empty());
+        let rounded: u64 = (0..10_000).map(|_| rng.round_stochastic(2.25)).sum();
+        assert!((rounded as f64 / 10_000.0 - 2.25).abs() < 0.03); // sd 0.0043
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod game;
 pub mod params;
+pub mod population;
 pub mod role;
 pub mod rules;
 pub mod setup;

@@ -9,8 +9,9 @@ use super::role::{PairTable, Role, TIE_KIND_COUNT, TieKind};
 use super::strategy::Strategy;
 use super::tie::BetaBelief;
 use crate::scenario::{
-    Activity, LearningSettings, NetworkChange, Scenario, TieSettings, resolve_conflict_game,
-    resolve_game,
+    Activity, Contest, Diffusion, Intervention, LearningSettings, Lifecycle, NetworkChange,
+    NetworkKind, Outcomes, Population, Programme, Scenario, Solidarity, TieSettings,
+    resolve_conflict_game, resolve_game,
 };
 
 /// What a learning rule compares.
@@ -61,6 +62,28 @@ pub struct Params {
     pub learning: LearningSettings,
     /// What learning compares.
     pub payoff_measure: PayoffMeasure,
+    /// Steps in a school year.
+    pub steps_per_year: u32,
+    /// Who the agents are (newcomers draw their attributes from it).
+    pub population: Population,
+    /// Densities of the initial block model by role pair (newcomers' ties), or none.
+    pub density: Option<PairTable<f64>>,
+    /// Expected ties of a newcomer when the network is not a block model.
+    pub newcomer_degree: f64,
+    /// The school year.
+    pub lifecycle: Lifecycle,
+    /// Programmes, in scenario order.
+    pub programmes: Vec<Programme>,
+    /// Interventions in the order they apply: by step, then as listed.
+    pub interventions: Vec<Intervention>,
+    /// Contests.
+    pub contests: Vec<Contest>,
+    /// Solidarity.
+    pub solidarity: Solidarity,
+    /// Knowledge, word of mouth, ideas, placements, networking events.
+    pub diffusion: Diffusion,
+    /// Progress index weights.
+    pub outcomes: Outcomes,
     /// Strategies an exploring agent picks from: every strategy some present role starts
     /// with (plus `alld` when there are initial defectors).
     pub strategy_pool: Vec<Strategy>,
@@ -103,6 +126,31 @@ impl Params {
                 crate::scenario::PayoffMeasureSetting::PerGame => PayoffMeasure::PerGame,
             },
             strategy_pool: strategy_pool(scenario),
+            steps_per_year: scenario.run.steps_per_year,
+            population: scenario.population.clone(),
+            density: match scenario.network.kind {
+                NetworkKind::Sbm => Some(
+                    scenario
+                        .network
+                        .density
+                        .clone()
+                        .unwrap_or_default()
+                        .to_table(0.0),
+                ),
+                _ => None,
+            },
+            newcomer_degree: newcomer_degree(scenario),
+            lifecycle: scenario.lifecycle.clone(),
+            programmes: scenario.programmes.clone(),
+            interventions: {
+                let mut list = scenario.interventions.clone();
+                list.sort_by_key(|i| i.at); // stable: same-step interventions keep their order
+                list
+            },
+            contests: scenario.contests.clone(),
+            solidarity: scenario.solidarity.clone(),
+            diffusion: scenario.diffusion.clone(),
+            outcomes: scenario.outcomes.clone(),
         }
     }
 
@@ -114,6 +162,25 @@ impl Params {
         } else {
             &self.games[TieKind::between(a, b).index()]
         }
+    }
+}
+
+/// The mean degree of the initial network as its generator defines it, for newcomers
+/// when the network is not a block model.
+fn newcomer_degree(scenario: &Scenario) -> f64 {
+    let network = &scenario.network;
+    let n = scenario.agent_count().max(2) as f64;
+    match network.kind {
+        NetworkKind::Sbm => 0.0,
+        NetworkKind::Lattice => match network.neighbourhood {
+            Some(crate::scenario::Neighbourhood::VonNeumann) => 4.0,
+            _ => 8.0,
+        },
+        NetworkKind::ErdosRenyi => network
+            .mean_degree
+            .unwrap_or_else(|| network.p.unwrap_or(0.0) * (n - 1.0)),
+        NetworkKind::WattsStrogatz => network.k.unwrap_or(0) as f64,
+        NetworkKind::BarabasiAlbert => 2.0 * network.m.unwrap_or(0) as f64,
     }
 }
 

@@ -174,6 +174,12 @@ impl TieKind {
         }
     }
 
+    /// Whether a tie between roles `a` and `b` joins a member of the school (principal,
+    /// teacher, staff, student) with an outsider.
+    pub fn crosses_school_boundary(a: Role, b: Role) -> bool {
+        a.is_inside_school() != b.is_inside_school()
+    }
+
     fn of_outside(role: Role) -> TieKind {
         if role == Role::Parent {
             TieKind::Educative

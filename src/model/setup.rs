@@ -10,11 +10,11 @@ use super::params::Params;
 use super::role::{ROLE_COUNT, Role};
 use super::strategy::Strategy;
 use super::tie::ViewState;
-use super::world::{Agents, Scratch, World};
+use super::world::{Agents, Ledger, Newcomer, ProgrammeState, Scratch, World};
 use crate::engine::streams::{Draw, Purpose, SETUP_STEP, Streams};
 use crate::network::generators::{self, Boundary, GeneratorError, Neighbourhood};
 use crate::network::{AgentId, Graph};
-use crate::scenario::{self, NetworkKind, Scenario};
+use crate::scenario::{self, NetworkKind, Population, Scenario};
 
 /// The initial network could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -28,8 +28,11 @@ pub fn build_world(
     streams: Streams,
 ) -> Result<World, SetupError> {
     let roles = assign_roles(scenario, streams);
-    let agents = draw_agents(scenario, roles, streams);
-    let graph = Graph::from_edges(agents.count(), &initial_ties(scenario, &agents, streams)?);
+    let mut agents = draw_agents(scenario, roles, streams);
+    let mut edges = initial_ties(scenario, &agents, streams)?;
+    edges.extend(assign_families(&mut agents, streams));
+    assign_grades(&mut agents, scenario.lifecycle.school_years);
+    let graph = Graph::from_edges(agents.count(), &edges);
     let views = initial_views(&graph, params);
     Ok(World {
         step: 0,
@@ -37,8 +40,43 @@ pub fn build_world(
         graph,
         views,
         policy: scenario.policy.clone(),
+        programmes: vec![ProgrammeState::default(); scenario.programmes.len()],
+        contact_factor: 1.0,
+        closure_until: 0,
+        ledger: Ledger::default(),
         scratch: Scratch::default(),
     })
+}
+
+/// Gives every student a parent: parents in random order take one student each, and
+/// students left over (more students than parents) get a random parent. Returns the
+/// family ties.
+fn assign_families(agents: &mut Agents, streams: Streams) -> Vec<(AgentId, AgentId)> {
+    let students = agents.by_role[Role::Student.index()].clone();
+    let mut parents = agents.by_role[Role::Parent.index()].clone();
+    if parents.is_empty() {
+        return Vec::new();
+    }
+    let mut rng = streams.rng(Purpose::Population, SETUP_STEP, 1);
+    rng.shuffle(&mut parents);
+    let mut ties = Vec::with_capacity(students.len());
+    for (k, &student) in students.iter().enumerate() {
+        let parent = parents
+            .get(k)
+            .copied()
+            .unwrap_or_else(|| parents[rng.below(parents.len() as u64) as usize]);
+        agents.parent[student as usize] = parent;
+        ties.push((student, parent));
+    }
+    ties
+}
+
+/// Spreads the students evenly over the school years (grade = position mod years).
+fn assign_grades(agents: &mut Agents, school_years: u32) {
+    let students = agents.by_role[Role::Student.index()].clone();
+    for (k, student) in students.into_iter().enumerate() {
+        agents.tenure[student as usize] = k as u32 % school_years.max(1);
+    }
 }
 
 /// The role of each agent id.
@@ -57,37 +95,39 @@ fn assign_roles(scenario: &Scenario, streams: Streams) -> Vec<Role> {
 }
 
 fn draw_agents(scenario: &Scenario, roles: Vec<Role>, streams: Streams) -> Agents {
-    let n = roles.len();
-    let mut agents = Agents {
-        strategy: Vec::with_capacity(n),
-        norm: Vec::with_capacity(n),
-        resources: Vec::with_capacity(n),
-        knowledge: Vec::with_capacity(n),
-        round_payoff: vec![0.0; n],
-        round_games: vec![0; n],
-        ..Agents::default()
-    };
+    let mut agents = Agents::default();
     let defectors = scenario.population.initial_defectors;
-    for (id, role) in roles.iter().enumerate() {
-        let settings = &scenario.population.roles[role];
+    for (id, role) in roles.into_iter().enumerate() {
         let mut rng = streams.rng(Purpose::Attributes, SETUP_STEP, id as u64);
-        agents.norm.push(settings.norm.sample(&mut rng, 0.0, 1.0));
-        agents
-            .resources
-            .push(settings.resources.sample(&mut rng, 0.0, f64::INFINITY));
-        agents
-            .knowledge
-            .push(settings.knowledge.sample(&mut rng, 0.0, 1.0));
-        let strategy = settings.strategy.sample(&mut rng);
-        agents.strategy.push(if rng.chance(defectors) {
-            Strategy::Alld
-        } else {
-            strategy
-        });
+        let mut newcomer = newcomer_of(&scenario.population, role, 0, &mut rng);
+        if rng.chance(defectors) {
+            newcomer.strategy = Strategy::Alld;
+        }
+        agents.push(newcomer);
     }
-    agents.role = roles;
     agents.index_roles();
     agents
+}
+
+/// Attributes of a new agent of `role` arriving at `step`, drawn from the role's
+/// distributions (the same draws, in the same order, at the start and later); a role the
+/// scenario does not describe gets the defaults of `[population.<role>]`.
+pub fn newcomer_of(
+    population: &Population,
+    role: Role,
+    step: u32,
+    rng: &mut impl Draw,
+) -> Newcomer {
+    let fallback = crate::scenario::RoleSettings::default();
+    let settings = population.roles.get(&role).unwrap_or(&fallback);
+    Newcomer {
+        role,
+        norm: settings.norm.sample(rng, 0.0, 1.0),
+        resources: settings.resources.sample(rng, 0.0, f64::INFINITY),
+        knowledge: settings.knowledge.sample(rng, 0.0, 1.0),
+        strategy: settings.strategy.sample(rng),
+        arrived: step,
+    }
 }
 
 fn initial_ties(

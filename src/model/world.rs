@@ -7,17 +7,24 @@
 //! rules of the step must not read it); `by_role[r]` lists the agents of role r in id order.
 //! Must never: do I/O or read the clock; rules change the state, the engine decides when.
 
+use super::params::Params;
 use super::role::{ROLE_COUNT, Role};
 use super::strategy::Strategy;
 use super::tie::{Action, StepRecord, ViewState};
 use crate::network::{AgentId, Graph};
 use crate::scenario::Policy;
 
-/// Per-agent state, one entry per agent id.
+/// "No agent" in agent-valued arrays (a student without a parent in the school).
+pub const NO_AGENT: AgentId = AgentId::MAX;
+
+/// Per-agent state, one entry per agent id. Agents who leave stay in the arrays, inactive
+/// and without ties, so ids never change meaning.
 #[derive(Clone, Debug, Default)]
 pub struct Agents {
-    /// Role of each agent.
+    /// Role of each agent (it can change: a graduate becomes an alumnus).
     pub role: Vec<Role>,
+    /// Whether the agent is still part of the community.
+    pub active: Vec<bool>,
     /// Current strategy in pairwise games.
     pub strategy: Vec<Strategy>,
     /// Cooperativeness in [0, 1].
@@ -26,27 +33,88 @@ pub struct Agents {
     pub resources: Vec<f64>,
     /// Knowledge in [0, 1].
     pub knowledge: Vec<f64>,
+    /// Whole school years in the current role (a student's grade: 0 is the first year).
+    pub tenure: Vec<u32>,
+    /// Step at which the agent arrived (0 for the starting population).
+    pub arrived: Vec<u32>,
+    /// A student's parent ([`NO_AGENT`] for others).
+    pub parent: Vec<AgentId>,
+    /// Image score in [0, 1]: how much the agent is seen to give in group activities.
+    pub reputation: Vec<f64>,
+    /// Opinion of the school in [0, 1] (word of mouth; meaningful for outsiders).
+    pub opinion: Vec<f64>,
+    /// Share of recent weeks with a programme meeting, in [0, 1] (a moving average over a
+    /// school year).
+    pub enrichment: Vec<f64>,
+    /// Whether a graduate has been placed (a job with a firm or a university place).
+    pub placed: Vec<bool>,
     /// Payoff summed since the last learning round.
     pub round_payoff: Vec<f64>,
     /// Games played since the last learning round (pairwise and group).
     pub round_games: Vec<u32>,
-    /// Agents of each role, by [`Role::index`], in id order.
+    /// Active agents of each role, by [`Role::index`], in id order.
     pub by_role: Vec<Vec<AgentId>>,
 }
 
+/// What a new agent starts with; the other fields start empty (see [`Agents::push`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Newcomer {
+    pub role: Role,
+    pub strategy: Strategy,
+    pub norm: f64,
+    pub resources: f64,
+    pub knowledge: f64,
+    pub arrived: u32,
+}
+
 impl Agents {
-    /// Number of agents.
+    /// Number of agents ever (active or not): the length of every per-agent array.
     pub fn count(&self) -> usize {
         self.role.len()
     }
 
-    /// Rebuilds `by_role` from `role`.
+    /// Adds an agent (active, tenure 0, no parent, reputation and opinion 0.5, nothing
+    /// else) and returns its id. Call [`Agents::index_roles`] after adding.
+    pub fn push(&mut self, newcomer: Newcomer) -> AgentId {
+        let id = self.role.len() as AgentId;
+        self.role.push(newcomer.role);
+        self.active.push(true);
+        self.strategy.push(newcomer.strategy);
+        self.norm.push(newcomer.norm);
+        self.resources.push(newcomer.resources);
+        self.knowledge.push(newcomer.knowledge);
+        self.tenure.push(0);
+        self.arrived.push(newcomer.arrived);
+        self.parent.push(NO_AGENT);
+        self.reputation.push(0.5);
+        self.opinion.push(0.5);
+        self.enrichment.push(0.0);
+        self.placed.push(false);
+        self.round_payoff.push(0.0);
+        self.round_games.push(0);
+        id
+    }
+
+    /// Whether `agent` arrived less than a school year before `step` (and after the start).
+    pub fn is_newcomer(&self, agent: usize, step: u32, steps_per_year: u32) -> bool {
+        let arrived = self.arrived[agent];
+        arrived > 0 && step < arrived + steps_per_year
+    }
+
+    /// Rebuilds `by_role` from `role` and `active`.
     pub fn index_roles(&mut self) {
         let mut by_role = vec![Vec::new(); ROLE_COUNT];
         for (id, role) in self.role.iter().enumerate() {
-            by_role[role.index()].push(id as AgentId);
+            if self.active[id] {
+                by_role[role.index()].push(id as AgentId);
+            }
         }
         self.by_role = by_role;
+    }
+
+    /// Number of active agents.
+    pub fn active_count(&self) -> usize {
+        self.by_role.iter().map(Vec::len).sum()
     }
 }
 
@@ -110,6 +178,35 @@ pub struct Scratch {
     pub breaks: Vec<(AgentId, AgentId)>,
     /// Ties to form at the end of the step (unordered pairs).
     pub new_ties: Vec<(AgentId, AgentId)>,
+    /// Resources given to school activities and programmes this step, by role.
+    pub mobilised: [f64; ROLE_COUNT],
+    /// Innovations implemented this step.
+    pub innovations: u64,
+    /// Graduates placed this step.
+    pub placements: u64,
+    /// Pairs among `new_ties` who already know each other (a family, a mentor): their new
+    /// tie starts from the acquaintance prior instead of the stranger prior.
+    pub acquainted: Vec<(AgentId, AgentId)>,
+}
+
+/// Counts kept over the whole run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ledger {
+    /// Innovations implemented since the start.
+    pub innovations: u64,
+    /// Graduates placed since the start.
+    pub placements: u64,
+    /// Innovations per step, smoothed over a school year (an exponential moving average).
+    pub recent_innovations: f64,
+    /// Resources mobilised per active agent per step, smoothed over a school year.
+    pub recent_mobilised: f64,
+}
+
+/// A programme as it runs: whether it meets, and its standing members.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProgrammeState {
+    pub running: bool,
+    pub members: Vec<AgentId>,
 }
 
 /// The whole state of one replicate.
@@ -123,6 +220,14 @@ pub struct World {
     pub views: Vec<ViewState>,
     /// The principal's levers in force.
     pub policy: Policy,
+    /// Programmes, in scenario order.
+    pub programmes: Vec<ProgrammeState>,
+    /// Contact chances are multiplied by this (a school closure; 1 otherwise).
+    pub contact_factor: f64,
+    /// Last step of a school closure (contact_factor returns to 1 after it).
+    pub closure_until: u32,
+    /// Run-long counts.
+    pub ledger: Ledger,
     pub scratch: Scratch,
 }
 
@@ -156,5 +261,56 @@ impl World {
         scratch.group_observations.clear();
         scratch.breaks.clear();
         scratch.new_ties.clear();
+        scratch.mobilised = [0.0; ROLE_COUNT];
+        scratch.innovations = 0;
+        scratch.placements = 0;
+        scratch.acquainted.clear();
+    }
+
+    /// Applies the step's proposed breaks and new ties (`scratch.breaks`, `scratch.new_ties`)
+    /// at once, growing the graph to the current number of agents, and empties those
+    /// lists. Surviving ties keep their views; a new tie starts from the stranger prior of
+    /// its role pair (the acquaintance prior for pairs in `scratch.acquainted`) and
+    /// `ties.initial_strength`.
+    pub fn apply_tie_changes(&mut self, params: &Params) {
+        let scratch = &mut self.scratch;
+        let grown = self.graph.agent_count() < self.agents.count();
+        if scratch.breaks.is_empty() && scratch.new_ties.is_empty() && !grown {
+            return;
+        }
+        let (graph, origins) =
+            self.graph
+                .rebuild(&scratch.breaks, &scratch.new_ties, self.agents.count());
+        scratch
+            .acquainted
+            .iter_mut()
+            .for_each(|pair| *pair = (pair.0.min(pair.1), pair.0.max(pair.1)));
+        scratch.acquainted.sort_unstable();
+        let mut views = Vec::with_capacity(graph.view_count());
+        for i in 0..graph.agent_count() as AgentId {
+            let role = self.agents.role[i as usize];
+            for v in graph.views(i) {
+                views.push(match origins[v] {
+                    Some(old) => self.views[old as usize],
+                    None => {
+                        let partner = graph.targets()[v];
+                        let pair = (i.min(partner), i.max(partner));
+                        let prior = if scratch.acquainted.binary_search(&pair).is_ok() {
+                            params.acquaintance_prior
+                        } else {
+                            *params
+                                .stranger_prior
+                                .get(role, self.agents.role[partner as usize])
+                        };
+                        ViewState::new(prior, params.ties.initial_strength)
+                    }
+                });
+            }
+        }
+        self.graph = graph;
+        self.views = views;
+        scratch.breaks.clear();
+        scratch.new_ties.clear();
+        scratch.acquainted.clear();
     }
 }

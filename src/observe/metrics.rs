@@ -12,6 +12,7 @@ use crate::model::params::Params;
 use crate::model::role::{ROLE_COUNT, Role, TIE_KIND_COUNT, TieKind};
 use crate::model::strategy::STRATEGY_NAMES;
 use crate::model::world::World;
+use crate::network::Graph;
 use crate::network::metrics as net;
 use std::cell::OnceCell;
 
@@ -19,6 +20,7 @@ use std::cell::OnceCell;
 pub struct Observed<'a> {
     pub world: &'a World,
     pub params: &'a Params,
+    active_graph: OnceCell<Option<Graph>>,
     triangles: OnceCell<Vec<u64>>,
     views: OnceCell<ViewTotals>,
 }
@@ -29,14 +31,51 @@ impl<'a> Observed<'a> {
         Observed {
             world,
             params,
+            active_graph: OnceCell::new(),
             triangles: OnceCell::new(),
             views: OnceCell::new(),
         }
     }
 
+    /// The network of the active agents (agents who left are not nodes of it), numbered
+    /// in id order: network metrics are networkx's on this graph.
+    pub fn graph(&self) -> &Graph {
+        let compact = self.active_graph.get_or_init(|| {
+            let agents = &self.world.agents;
+            if agents.active.iter().all(|&a| a) {
+                return None;
+            }
+            let mut new_id = vec![u32::MAX; agents.count()];
+            let mut next = 0u32;
+            for (id, &active) in agents.active.iter().enumerate() {
+                if active {
+                    new_id[id] = next;
+                    next += 1;
+                }
+            }
+            let edges: Vec<(u32, u32)> = self
+                .world
+                .graph
+                .ties()
+                .map(|(a, b, _)| (new_id[a as usize], new_id[b as usize]))
+                .collect();
+            Some(Graph::from_edges(next as usize, &edges))
+        });
+        compact.as_ref().unwrap_or(&self.world.graph)
+    }
+
+    /// Per-agent values of the active agents, with their ids, in id order.
+    fn active_values<'v>(&'v self, values: &'v [f64]) -> impl Iterator<Item = (usize, f64)> + 'v {
+        let active = &self.world.agents.active;
+        values
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| active[*i])
+            .map(|(i, v)| (i, *v))
+    }
+
     fn triangles(&self) -> &[u64] {
-        self.triangles
-            .get_or_init(|| net::triangles(&self.world.graph))
+        self.triangles.get_or_init(|| net::triangles(self.graph()))
     }
 
     fn views(&self) -> &ViewTotals {
@@ -333,46 +372,49 @@ fn bridging_share(o: &Observed, sink: &mut Sink) {
 }
 
 fn density(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::density(&o.world.graph));
+    sink.push("all", net::density(o.graph()));
 }
 
 fn mean_degree(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::mean_degree(&o.world.graph));
+    sink.push("all", net::mean_degree(o.graph()));
 }
 
 fn avg_clustering(o: &Observed, sink: &mut Sink) {
     sink.push(
         "all",
-        net::average_clustering_from_triangles(&o.world.graph, o.triangles()),
+        net::average_clustering_from_triangles(o.graph(), o.triangles()),
     );
 }
 
 fn transitivity(o: &Observed, sink: &mut Sink) {
     sink.push(
         "all",
-        net::transitivity_from_triangles(&o.world.graph, o.triangles()),
+        net::transitivity_from_triangles(o.graph(), o.triangles()),
     );
 }
 
 fn components(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::components(&o.world.graph).count as f64);
+    sink.push("all", net::components(o.graph()).count as f64);
 }
 
 fn largest_component_share(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::largest_component_share(&o.world.graph));
+    sink.push("all", net::largest_component_share(o.graph()));
 }
 
-/// Mean of `values` over all agents and by role.
+/// Mean of `values` over the active agents, all and by role.
 fn push_by_role(o: &Observed, sink: &mut Sink, values: &[f64]) {
     let roles = &o.world.agents.role;
-    if !values.is_empty() {
-        sink.push("all", values.iter().sum::<f64>() / values.len() as f64);
-    }
     let mut sums = [0.0; ROLE_COUNT];
     let mut counts = [0u64; ROLE_COUNT];
-    for (value, role) in values.iter().zip(roles) {
-        sums[role.index()] += value;
-        counts[role.index()] += 1;
+    let (mut total, mut n) = (0.0, 0u64);
+    for (i, value) in o.active_values(values) {
+        sums[roles[i].index()] += value;
+        counts[roles[i].index()] += 1;
+        total += value;
+        n += 1;
+    }
+    if n > 0 {
+        sink.push("all", total / n as f64);
     }
     for role in Role::ALL {
         if counts[role.index()] > 0 {
@@ -393,7 +435,11 @@ fn mean_norm(o: &Observed, sink: &mut Sink) {
 }
 
 fn gini_resources(o: &Observed, sink: &mut Sink) {
-    sink.push("all", gini(&o.world.agents.resources));
+    let active: Vec<f64> = o
+        .active_values(&o.world.agents.resources)
+        .map(|(_, v)| v)
+        .collect();
+    sink.push("all", gini(&active));
 }
 
 /// Gini coefficient of `values` with negatives counted as 0: 0 when all are equal (or all
@@ -416,10 +462,16 @@ pub fn gini(values: &[f64]) -> f64 {
 
 fn strategy_share(o: &Observed, sink: &mut Sink) {
     let mut counts = [0u64; STRATEGY_NAMES.len()];
-    for strategy in &o.world.agents.strategy {
+    let agents = &o.world.agents;
+    for (strategy, _) in agents
+        .strategy
+        .iter()
+        .zip(&agents.active)
+        .filter(|(_, a)| **a)
+    {
         counts[strategy.family_index()] += 1;
     }
-    let n = o.world.agents.count();
+    let n = agents.active_count();
     if n == 0 {
         return;
     }

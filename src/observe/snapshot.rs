@@ -7,6 +7,8 @@ use crate::network::AgentId;
 /// One agent in a snapshot.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SnapshotNode {
+    /// Whether the agent is still in the community (agents who left keep their id).
+    pub active: bool,
     pub role: Role,
     /// The strategy as written in scenario files (`tft`, `gtft(0.3)`).
     pub strategy: String,
@@ -47,6 +49,7 @@ impl NetworkSnapshot {
         let agents = &world.agents;
         let nodes = (0..agents.count())
             .map(|i| SnapshotNode {
+                active: agents.active[i],
                 role: agents.role[i],
                 strategy: agents.strategy[i].to_string(),
                 norm: agents.norm[i],

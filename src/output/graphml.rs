@@ -20,8 +20,9 @@ const EDGE_KEYS: [(&str, &str); 6] = [
     ("conflict", "boolean"),
 ];
 
-/// Writes `snapshot` as an undirected GraphML graph. Node ids are `n<agent id>`; each tie
-/// appears once with the lower id as source, and carries trust and strength both ways.
+/// Writes `snapshot` as an undirected GraphML graph of the active agents. Node ids are
+/// `n<agent id>` (agents who left are skipped, so ids can have gaps); each tie appears once
+/// with the lower id as source, and carries trust and strength both ways.
 pub fn write_graphml(out: &mut impl Write, snapshot: &NetworkSnapshot) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
@@ -45,7 +46,7 @@ pub fn write_graphml(out: &mut impl Write, snapshot: &NetworkSnapshot) -> io::Re
         r#"  <graph id="step{}" edgedefault="undirected">"#,
         snapshot.step
     )?;
-    for (id, node) in snapshot.nodes.iter().enumerate() {
+    for (id, node) in snapshot.nodes.iter().enumerate().filter(|(_, n)| n.active) {
         writeln!(
             out,
             r#"    <node id="n{id}"><data key="role">{}</data><data key="strategy">{}</data><data key="norm">{}</data><data key="resources">{}</data><data key="knowledge">{}</data></node>"#,

@@ -174,9 +174,21 @@ fn network_picture(
     snapshot: &NetworkSnapshot,
     streams: Streams,
 ) -> Result<(), ChartError> {
-    let edges: Vec<(u32, u32)> = snapshot.ties.iter().map(|t| (t.a, t.b)).collect();
+    // Agents who left are not drawn: number the active ones densely.
+    let active: Vec<u32> = (0..snapshot.nodes.len() as u32)
+        .filter(|&i| snapshot.nodes[i as usize].active)
+        .collect();
+    let mut dense = vec![u32::MAX; snapshot.nodes.len()];
+    for (k, &id) in active.iter().enumerate() {
+        dense[id as usize] = k as u32;
+    }
+    let edges: Vec<(u32, u32)> = snapshot
+        .ties
+        .iter()
+        .map(|t| (dense[t.a as usize], dense[t.b as usize]))
+        .collect();
     let sample = layout::sample_for_picture(
-        snapshot.nodes.len(),
+        active.len(),
         &edges,
         MAX_PICTURE_AGENTS,
         layout::Sampling::Snowball,
@@ -188,14 +200,16 @@ fn network_picture(
         scenario.network.width,
         scenario.network.height,
     ) {
-        (NetworkKind::Lattice, Some(w), Some(h)) if sample.len() == snapshot.nodes.len() => {
+        (NetworkKind::Lattice, Some(w), Some(h))
+            if sample.len() == snapshot.nodes.len() && active.len() == snapshot.nodes.len() =>
+        {
             layout::grid(w as usize, h as usize)
         }
         _ => layout::force_directed(sample.len(), &kept_edges, &streams, 150),
     };
     let roles_present: Vec<Role> = Role::ALL
         .into_iter()
-        .filter(|r| snapshot.nodes.iter().any(|n| n.role == *r))
+        .filter(|r| snapshot.nodes.iter().any(|n| n.active && n.role == *r))
         .collect();
     let nodes: Vec<NetworkNode> = sample
         .kept()
@@ -203,7 +217,7 @@ fn network_picture(
         .map(|&id| NetworkNode {
             group: roles_present
                 .iter()
-                .position(|r| *r == snapshot.nodes[id as usize].role)
+                .position(|r| *r == snapshot.nodes[active[id as usize] as usize].role)
                 .unwrap_or(0),
         })
         .collect();
@@ -211,7 +225,10 @@ fn network_picture(
         .ties
         .iter()
         .filter_map(|t| {
-            let (a, b) = (sample.new_id(t.a)?, sample.new_id(t.b)?);
+            let (a, b) = (
+                sample.new_id(dense[t.a as usize])?,
+                sample.new_id(dense[t.b as usize])?,
+            );
             Some(NetworkEdge {
                 a,
                 b,
@@ -223,11 +240,11 @@ fn network_picture(
     let labels: Vec<String> = roles_present.iter().map(|r| r.name().to_string()).collect();
     let mut caption =
         "colour: role · darker line: more trust · red dashed: conflict tie".to_string();
-    if sample.len() < snapshot.nodes.len() {
+    if sample.len() < active.len() {
         caption.push_str(&format!(
             " · a sample of {} of {} agents",
             sample.len(),
-            snapshot.nodes.len()
+            active.len()
         ));
     }
     charts::network_picture(

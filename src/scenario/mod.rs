@@ -13,6 +13,7 @@ mod error;
 pub mod games;
 pub mod presets;
 pub mod schema;
+pub mod school;
 mod source;
 mod suggest;
 mod validate;
@@ -23,6 +24,7 @@ pub use games::{
     GameProblem, GameSettings, GameSpec, resolve_conflict_game, resolve_game, unused_game_keys,
 };
 pub use schema::*;
+pub use school::*;
 pub use source::Source;
 pub use suggest::suggest;
 

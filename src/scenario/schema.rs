@@ -5,6 +5,9 @@
 //! `validate`. The committed `scenarios/default.toml` documents the same keys for users.
 
 use super::games::GameSettings;
+use super::school::{
+    Contest, Diffusion, Intervention, Lifecycle, Outcomes, Policy, Programme, Solidarity,
+};
 use super::values::{Distribution, PairMap, StrategyMix};
 use crate::model::role::Role;
 use crate::model::tie::BetaBelief;
@@ -45,6 +48,23 @@ pub struct Scenario {
     pub learning: LearningSettings,
     #[serde(default)]
     pub policy: Policy,
+    #[serde(default)]
+    pub lifecycle: Lifecycle,
+    /// Programmes: `[[programme]]` tables.
+    #[serde(default, rename = "programme")]
+    pub programmes: Vec<Programme>,
+    /// Interventions: `[[intervention]]` tables.
+    #[serde(default, rename = "intervention")]
+    pub interventions: Vec<Intervention>,
+    /// Contests: `[[contest]]` tables.
+    #[serde(default, rename = "contest")]
+    pub contests: Vec<Contest>,
+    #[serde(default)]
+    pub solidarity: Solidarity,
+    #[serde(default)]
+    pub diffusion: Diffusion,
+    #[serde(default)]
+    pub outcomes: Outcomes,
 }
 
 /// Chance per step that a tie is active when `[contacts]` does not say (no table, or a
@@ -65,6 +85,8 @@ pub struct RunSettings {
     pub seed: u64,
     /// Steps to simulate (one step is one week).
     pub steps: u32,
+    /// Steps in a school year (>= 1): year-end events happen every this many steps.
+    pub steps_per_year: u32,
     /// Independent replicates.
     pub replicates: u32,
     /// Record the metrics every this many steps (step 0 and the last step always).
@@ -77,6 +99,7 @@ impl Default for RunSettings {
             name: String::new(),
             seed: 42,
             steps: 200,
+            steps_per_year: 40,
             replicates: 20,
             record_every: 1,
         }
@@ -477,19 +500,5 @@ impl Default for LearningSettings {
             conformity_rate: 0.2,
             payoff: PayoffMeasureSetting::PerGame,
         }
-    }
-}
-
-/// `[policy]`: the principal's levers (DESIGN §7), each in [0, 1].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Policy {
-    /// Fewer misread observations: the misreading chance is `trust.misread × (1 − transparency)`.
-    pub transparency: f64,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy { transparency: 0.5 }
     }
 }

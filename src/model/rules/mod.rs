@@ -8,12 +8,14 @@ mod activities;
 mod beliefs;
 mod games;
 mod learning;
+mod lifecycle;
 mod network_change;
 
 pub use activities::GroupActivities;
 pub use beliefs::BeliefUpdate;
 pub use games::PairwiseGames;
 pub use learning::Learning;
+pub use lifecycle::SchoolYear;
 pub use network_change::NetworkChangeRule;
 
 use crate::engine::schedule::Rule;
@@ -26,5 +28,6 @@ pub fn standard_rules() -> Vec<Box<dyn Rule>> {
         Box::new(BeliefUpdate),
         Box::new(NetworkChangeRule),
         Box::new(Learning),
+        Box::new(SchoolYear),
     ]
 }

@@ -18,7 +18,6 @@ use crate::engine::parallel::{agent_blocks, map_blocks};
 use crate::engine::schedule::{Phase, Rule, StepContext};
 use crate::engine::streams::{Draw, Purpose};
 use crate::model::role::Role;
-use crate::model::tie::ViewState;
 use crate::model::world::World;
 use crate::network::AgentId;
 use std::collections::HashMap;
@@ -48,7 +47,7 @@ impl Rule for NetworkChangeRule {
             .new_ties
             .extend(proposals.into_iter().flatten());
         cap_degrees(world, context.params.change.max_degree as usize);
-        apply_changes(world, context);
+        world.apply_tie_changes(context.params);
     }
 }
 
@@ -82,6 +81,9 @@ fn cap_degrees(world: &mut World, max_degree: usize) {
 
 /// At most one new acquaintance per agent per step: an introduction, else a chance meeting.
 fn propose(world: &World, context: &StepContext, agent: AgentId) -> Option<(AgentId, AgentId)> {
+    if !world.agents.active[agent as usize] {
+        return None;
+    }
     let change = &context.params.change;
     let step = context.step as u64;
     // Cheap keyed gates first: most agents do neither, and a generator costs more than a draw.
@@ -149,35 +151,4 @@ fn chance_meeting(
         .collect();
     let pool = &world.agents.by_role[rng.weighted_index(&weights)?];
     Some(pool[rng.below(pool.len() as u64) as usize])
-}
-
-/// Rebuilds the graph with the step's breaks and new ties and carries view state over.
-fn apply_changes(world: &mut World, context: &StepContext) {
-    let scratch = &world.scratch;
-    if scratch.breaks.is_empty() && scratch.new_ties.is_empty() {
-        return;
-    }
-    let (graph, origins) =
-        world
-            .graph
-            .rebuild(&scratch.breaks, &scratch.new_ties, world.agents.count());
-    let params = context.params;
-    let mut views = Vec::with_capacity(graph.view_count());
-    for i in 0..graph.agent_count() as AgentId {
-        let role = world.agents.role[i as usize];
-        for v in graph.views(i) {
-            views.push(match origins[v] {
-                Some(old) => world.views[old as usize],
-                None => {
-                    let partner_role = world.agents.role[graph.targets()[v] as usize];
-                    ViewState::new(
-                        *params.stranger_prior.get(role, partner_role),
-                        params.ties.initial_strength,
-                    )
-                }
-            });
-        }
-    }
-    world.graph = graph;
-    world.views = views;
 }

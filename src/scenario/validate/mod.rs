@@ -4,6 +4,8 @@
 //! dotted key path it concerns and a message saying what would be valid.
 //! Must never: change the scenario (defaults are filled by `schema`).
 
+mod school;
+
 use super::schema::{Activity, NetworkKind, Scenario};
 use super::values::PairMap;
 use crate::model::role::Role;
@@ -48,7 +50,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
         check_activity(scenario, index, activity)?;
     }
     check_learning(scenario)?;
-    in_unit("policy.transparency", scenario.policy.transparency)
+    school::check(scenario)
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Result<(), Problem> {
