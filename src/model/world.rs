@@ -184,6 +184,8 @@ pub struct Scratch {
     pub innovations: u64,
     /// Graduates placed this step.
     pub placements: u64,
+    /// Agents who attended a programme meeting this step (for `enrichment`).
+    pub attended: Vec<AgentId>,
     /// Pairs among `new_ties` who already know each other (a family, a mentor): their new
     /// tie starts from the acquaintance prior instead of the stranger prior.
     pub acquainted: Vec<(AgentId, AgentId)>,
@@ -265,6 +267,7 @@ impl World {
         scratch.innovations = 0;
         scratch.placements = 0;
         scratch.acquainted.clear();
+        scratch.attended.clear();
     }
 
     /// Applies the step's proposed breaks and new ties (`scratch.breaks`, `scratch.new_ties`)

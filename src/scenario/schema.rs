@@ -434,6 +434,9 @@ pub struct Activity {
     /// Chance (in [0, 1]) that two co-members who had no tie form one.
     #[serde(default = "default_new_tie_chance")]
     pub new_tie_chance: f64,
+    /// Roles whose expertise the task needs (for `policy.role_clarity`), e.g. ["teacher"].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expertise: Vec<Role>,
 }
 
 fn one() -> f64 {
