@@ -129,6 +129,8 @@ fn graduate(world: &mut World, context: &StepContext) -> u64 {
     for &student in &graduates {
         let s = student as usize;
         for v in world.graph.views(student) {
+            // A tie between two graduates is weakened once: by the first of them, while
+            // the other is still a student.
             let partner_role = world.agents.role[world.graph.targets()[v] as usize];
             if matches!(partner_role, Role::Teacher | Role::Student) {
                 world.views[v].strength *= keep;
@@ -229,7 +231,8 @@ fn turn_over(world: &mut World, context: &StepContext, arrivals: &mut u64) {
     }
 }
 
-/// Each of `leaving` departs and a newcomer of `role` takes its place.
+/// All of `leaving` depart, then as many newcomers of `role` take their places (so no
+/// newcomer picks a leaver as a partner or mentor).
 pub fn replace(
     world: &mut World,
     context: &StepContext,
@@ -239,6 +242,8 @@ pub fn replace(
 ) {
     for &agent in leaving {
         depart(world, agent);
+    }
+    for _ in leaving {
         arrive(
             world,
             context.params,
