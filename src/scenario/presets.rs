@@ -29,6 +29,20 @@ pub static PRESETS: &[Preset] = &[
     preset!("default"),
     preset!("classroom"),
     preset!("large_school"),
+    preset!("transparency"),
+    preset!("pta"),
+    preset!("industry_class"),
+    preset!("sister_school"),
+    preset!("university_partnership"),
+    preset!("community_service"),
+    preset!("principal_turnover"),
+    preset!("newcomer_onboarding"),
+    preset!("funding_cut"),
+    preset!("scandal"),
+    preset!("pandemic_closure"),
+    preset!("governance_professional"),
+    preset!("governance_advocacy"),
+    preset!("governance_partnership"),
 ];
 
 /// The built-in default school.
