@@ -11,7 +11,7 @@
 use crate::engine::parallel::{agent_blocks, map_blocks, split_views};
 use crate::engine::schedule::{Phase, Rule, StepContext};
 use crate::engine::streams::{Purpose, Streams};
-use crate::model::tie::ViewState;
+use crate::model::tie::{BetaBelief, ViewState};
 use crate::model::world::{GroupObservation, World};
 use crate::network::{AgentId, Graph};
 
@@ -29,7 +29,7 @@ impl Rule for BeliefUpdate {
 
     fn apply(&self, world: &mut World, context: &StepContext) {
         let params = context.params;
-        let world_policy_mediation = world.policy.mediation;
+        let mediation_chance = world.policy.mediation;
         let n = world.agents.count();
         let blocks = agent_blocks(n);
         let World {
@@ -42,7 +42,7 @@ impl Rule for BeliefUpdate {
         // Stable sort: observations of one pair keep the order they were made in.
         scratch.group_observations.sort_by_key(|o| o.observer);
         let observations = &scratch.group_observations;
-        let mediation = Mediation::new(graph, views, context, world_policy_mediation);
+        let mediation = Mediation::new(graph, views, context, mediation_chance);
         let pieces = split_views(graph.offsets(), &blocks, views);
         let items: Vec<_> = blocks.into_iter().zip(pieces).collect();
         let (graph, roles) = (&*graph, &agents.role);
@@ -61,21 +61,9 @@ impl Rule for BeliefUpdate {
                     let view = &mut views[v - first_view];
                     let prior = *params.stranger_prior.get(roles[i], roles[partner as usize]);
                     if mediation.repairs(v, agent, partner) {
-                        *view = ViewState {
-                            alpha: prior.alpha as f32,
-                            beta: prior.beta as f32,
-                            conflict: false,
-                            ..*view
-                        };
+                        view.restart(prior);
                     }
-                    view.forget(prior, params.forgetting);
-                    let trust = view.trust();
-                    if trust < params.conflict_below {
-                        view.conflict = true;
-                    }
-                    if trust < params.trust_break_below
-                        || (view.strength as f64) < params.ties.break_below
-                    {
+                    if maintain(view, prior, context) {
                         breaks.push((agent, partner));
                     }
                 }
@@ -91,6 +79,17 @@ fn observations_of(sorted: &[GroupObservation], observer: AgentId) -> &[GroupObs
     let start = sorted.partition_point(|o| o.observer < observer);
     let end = sorted.partition_point(|o| o.observer <= observer);
     &sorted[start..end]
+}
+
+/// Forgetting, the conflict mark and the break test on one view; true if the tie breaks.
+fn maintain(view: &mut ViewState, prior: BetaBelief, context: &StepContext) -> bool {
+    let params = context.params;
+    view.forget(prior, params.forgetting);
+    let trust = view.trust();
+    if trust < params.conflict_below {
+        view.conflict = true;
+    }
+    trust < params.trust_break_below || (view.strength as f64) < params.ties.break_below
 }
 
 /// Which conflict ties mediation may repair this step: the conflict status of every view

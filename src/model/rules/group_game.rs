@@ -138,7 +138,6 @@ pub fn play(
     key: u64,
     rng: &mut impl Rng,
 ) -> GroupResult {
-    let policy = &world.policy;
     let misread = world.misread_chance(context.params.misread);
     let members = Members::new(world, members);
     let m = members.list.len();
@@ -148,34 +147,13 @@ pub fn play(
         .map(|&i| contribution_share(world, context, game, i, &members))
         .collect();
     let mean_share = shares.iter().sum::<f64>() / m.max(1) as f64;
-    if policy.fair_workload > 0.0 {
+    let fair_workload = world.policy.fair_workload;
+    if fair_workload > 0.0 {
         for share in &mut shares {
-            *share += policy.fair_workload * (mean_share - *share);
+            *share += fair_workload * (mean_share - *share);
         }
     }
-    let synergy = game.synergy
-        * (1.0 + policy.shared_goals / 2.0)
-        * (1.0 + policy.role_clarity * expert_share(game.expertise, &members));
-    let pot: f64 = shares.iter().map(|s| s * game.endowment).sum::<f64>() * synergy;
-    let each = pot / m.max(1) as f64;
-    let mut payoffs: Vec<f64> = shares.iter().map(|s| each - s * game.endowment).collect();
-    for (payoff, share) in payoffs.iter_mut().zip(&shares) {
-        if policy.recognition > 0.0 && *share >= game.cooperate_above {
-            *payoff += policy.recognition * game.endowment;
-        }
-    }
-    if policy.agreed_rules > 0.0 {
-        let mut sanctions = context
-            .streams
-            .rng(Purpose::Sanction, context.step as u64, key);
-        sanction(
-            &mut payoffs,
-            &shares,
-            game,
-            policy.agreed_rules,
-            &mut sanctions,
-        );
-    }
+    let payoffs = payoffs(world, context, game, &members, &shares, key);
     let observations = observations(world, game, &members, &shares, misread, rng);
     // Each pair of co-members meets with chance new_tie_chance; only strangers form a tie.
     let pairs = erdos_renyi(m, game.new_tie_chance, rng).unwrap_or_default();
@@ -199,6 +177,37 @@ pub fn play(
         new_ties,
         innovation,
     }
+}
+
+/// Each member's payoff: its part of the multiplied pot minus what it put in, plus
+/// recognition, minus fines given and received.
+fn payoffs(
+    world: &World,
+    context: &StepContext,
+    game: &GroupGame,
+    members: &Members,
+    shares: &[f64],
+    key: u64,
+) -> Vec<f64> {
+    let policy = &world.policy;
+    let synergy = game.synergy
+        * (1.0 + policy.shared_goals / 2.0)
+        * (1.0 + policy.role_clarity * expert_share(game.expertise, members));
+    let pot: f64 = shares.iter().map(|s| s * game.endowment).sum::<f64>() * synergy;
+    let each = pot / shares.len().max(1) as f64;
+    let mut payoffs: Vec<f64> = shares.iter().map(|s| each - s * game.endowment).collect();
+    for (payoff, share) in payoffs.iter_mut().zip(shares) {
+        if policy.recognition > 0.0 && *share >= game.cooperate_above {
+            *payoff += policy.recognition * game.endowment;
+        }
+    }
+    if policy.agreed_rules > 0.0 {
+        let mut rng = context
+            .streams
+            .rng(Purpose::Sanction, context.step as u64, key);
+        sanction(&mut payoffs, shares, game, policy.agreed_rules, &mut rng);
+    }
+    payoffs
 }
 
 /// Share of the members whose role is among `expertise` (0 when none is named).
