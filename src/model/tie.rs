@@ -177,6 +177,15 @@ impl ViewState {
         }
     }
 
+    /// A repaired tie (mediation): the belief restarts from `prior` and the conflict mark
+    /// is dropped; strength and memory stay.
+    #[inline]
+    pub fn restart(&mut self, prior: BetaBelief) {
+        self.alpha = prior.alpha as f32;
+        self.beta = prior.beta as f32;
+        self.conflict = false;
+    }
+
     /// Forgetting: moves the belief toward `prior` by the share `rate` (in [0, 1]).
     #[inline]
     pub fn forget(&mut self, prior: BetaBelief, rate: f64) {

@@ -144,11 +144,20 @@ impl GameTally {
     }
 }
 
-/// What one occurrence of a group activity did, for outputs.
+/// The kind of group an occurrence belongs to, with its index in the scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupSource {
+    /// An `[[activity]]`, by index.
+    Activity(usize),
+    /// A `[[programme]]` meeting, by index.
+    Programme(usize),
+}
+
+/// What one occurrence of a group activity or programme meeting did, for outputs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActivityOutcome {
-    /// Index of the activity type in the scenario.
-    pub activity: usize,
+    /// The activity type or programme it belongs to.
+    pub group: GroupSource,
     /// Members taking part.
     pub members: usize,
     /// Mean share of the endowment put in, in [0, 1].
@@ -204,11 +213,35 @@ pub struct Ledger {
     pub recent_mobilised: f64,
 }
 
-/// A programme as it runs: whether it meets, and its standing members.
+/// A programme as it runs: whether it meets, since when, and its standing members.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProgrammeState {
+    /// Whether it is running (meets every `interval()` steps from `since`).
     pub running: bool,
+    /// The step it started running.
+    pub since: u32,
+    /// Standing members, in the order of the programme's roles.
     pub members: Vec<AgentId>,
+    /// The role each member stands for (parallel to `members`): a member who leaves the
+    /// school or changes role is replaced by an agent of this role.
+    pub roles: Vec<Role>,
+}
+
+impl ProgrammeState {
+    /// Starts running at `step`; members are drawn at its first meeting (that step).
+    pub fn start(&mut self, step: u32) {
+        self.running = true;
+        self.since = step;
+        self.members.clear();
+        self.roles.clear();
+    }
+
+    /// Stops running; it has no members any more.
+    pub fn stop(&mut self) {
+        self.running = false;
+        self.members.clear();
+        self.roles.clear();
+    }
 }
 
 /// The whole state of one replicate.

@@ -11,7 +11,7 @@ use crate::engine::parallel::{agent_blocks, map_blocks};
 use crate::model::params::Params;
 use crate::model::role::{ROLE_COUNT, Role, TIE_KIND_COUNT, TieKind};
 use crate::model::strategy::STRATEGY_NAMES;
-use crate::model::world::World;
+use crate::model::world::{GroupSource, World};
 use crate::network::Graph;
 use crate::network::metrics as net;
 use std::cell::OnceCell;
@@ -182,13 +182,13 @@ pub static METRICS: &[MetricDef] = &[
     },
     MetricDef {
         name: "group_contribution",
-        description: "mean share of the endowment put into group activities this step, in [0, 1]; groups: all and activity names",
+        description: "mean share of the endowment put into group activities and programme meetings this step, in [0, 1]; groups: all, activity names and programme names",
         compute: group_contribution,
     },
 ];
 
 /// At most how many values one recording of a world with `roles` roles present and
-/// `activities` activity types writes (the sum over [`METRICS`] of their largest group
+/// `activities` activity types and programmes writes (the sum over [`METRICS`] of their largest group
 /// counts); a test checks it against real recordings.
 pub fn values_per_record_bound(roles: usize, activities: usize) -> u64 {
     let (r, a) = (roles as u64, activities as u64);
@@ -492,8 +492,15 @@ fn group_contribution(o: &Observed, sink: &mut Sink) {
         sink.push("all", all);
     }
     for (index, activity) in o.params.activities.iter().enumerate() {
-        if let Some(value) = weighted(&mut outcomes.iter().filter(|x| x.activity == index)) {
+        let group = GroupSource::Activity(index);
+        if let Some(value) = weighted(&mut outcomes.iter().filter(|x| x.group == group)) {
             sink.push(activity.name.clone(), value);
+        }
+    }
+    for (index, programme) in o.params.programmes.iter().enumerate() {
+        let group = GroupSource::Programme(index);
+        if let Some(value) = weighted(&mut outcomes.iter().filter(|x| x.group == group)) {
+            sink.push(programme.display_name(), value);
         }
     }
 }
@@ -538,7 +545,8 @@ mod tests {
                 .iter()
                 .filter(|(_, n)| *n > 0)
                 .count();
-            let bound = values_per_record_bound(roles, scenario.activities.len());
+            let groups = scenario.activities.len() + scenario.programmes.len();
+            let bound = values_per_record_bound(roles, groups);
             assert!(
                 most as u64 <= bound,
                 "{name}: {most} values recorded, bound {bound}"

@@ -2,7 +2,10 @@
 //!
 //! Two passes over agents, each writing only the agent's own views and entries:
 //! 1. *decide*: for each tie, whether it is active this step (a pair-keyed draw, so both
-//!    ends agree without talking) and, if so, the agent's action from its strategy;
+//!    ends agree without talking) and, if so, the agent's action from its strategy. The
+//!    chance is the role pair's contact chance × `world.contact_factor` (a school closure),
+//!    × `policy.governance.outside_contact_factor()` on ties that join a member of the
+//!    school with an outsider;
 //! 2. *play*: each agent reads its partner's recorded action through the reverse view,
 //!    collects its payoff, perceives the partner's action (misread with chance
 //!    `misread × (1 − transparency)`), and updates its belief, memory and tie strength.
@@ -13,6 +16,7 @@
 use crate::engine::parallel::{agent_blocks, map_blocks, split_agents, split_views};
 use crate::engine::schedule::{Phase, Rule, StepContext};
 use crate::engine::streams::{Draw, Purpose};
+use crate::model::role::TieKind;
 use crate::model::tie::{Action, StepRecord, ViewState};
 use crate::model::world::{GameTally, World};
 use crate::network::AgentId;
@@ -38,6 +42,8 @@ impl Rule for PairwiseGames {
 fn decide(world: &mut World, context: &StepContext) {
     let step = context.step as u64;
     let n = world.agents.count();
+    let closure = world.contact_factor;
+    let outside = closure * world.policy.governance.outside_contact_factor();
     let blocks = agent_blocks(n);
     let World {
         graph,
@@ -57,10 +63,13 @@ fn decide(world: &mut World, context: &StepContext) {
             let mut rng = context.streams.rng(Purpose::Action, step, i as u64);
             for v in graph.views(agent) {
                 let partner = graph.targets()[v];
-                let contact = *context
-                    .params
-                    .contact
-                    .get(role, agents.role[partner as usize]);
+                let partner_role = agents.role[partner as usize];
+                let factor = if TieKind::crosses_school_boundary(role, partner_role) {
+                    outside
+                } else {
+                    closure
+                };
+                let contact = *context.params.contact.get(role, partner_role) * factor;
                 if context
                     .streams
                     .pair_uniform(Purpose::Contact, step, agent, partner)

@@ -6,25 +6,38 @@
 
 mod activities;
 mod beliefs;
+mod contests;
 mod games;
+mod group_game;
+mod interventions;
 mod learning;
 mod lifecycle;
 mod network_change;
+mod networking_events;
+mod programmes;
 
 pub use activities::GroupActivities;
 pub use beliefs::BeliefUpdate;
+pub use contests::Contests;
 pub use games::PairwiseGames;
+pub use interventions::Interventions;
 pub use learning::Learning;
 pub use lifecycle::SchoolYear;
 pub use network_change::NetworkChangeRule;
+pub use networking_events::NetworkingEvents;
+pub use programmes::Programmes;
 
 use crate::engine::schedule::Rule;
 
 /// The rules of the standard school model; the engine orders them by phase.
 pub fn standard_rules() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(Interventions),
         Box::new(PairwiseGames),
         Box::new(GroupActivities),
+        Box::new(Programmes),
+        Box::new(NetworkingEvents),
+        Box::new(Contests),
         Box::new(BeliefUpdate),
         Box::new(NetworkChangeRule),
         Box::new(Learning),

@@ -128,8 +128,10 @@ fn check_output_size(scenario: &Scenario) -> Result<(), Problem> {
         .iter()
         .filter(|(_, n)| *n > 0)
         .count();
-    let per_record =
-        crate::observe::metrics::values_per_record_bound(roles, scenario.activities.len());
+    let per_record = crate::observe::metrics::values_per_record_bound(
+        roles,
+        scenario.activities.len() + scenario.programmes.len(),
+    );
     let values = run.replicates as u64 * records * per_record;
     if values > MAX_RECORDED_VALUES {
         let gigabytes = values as f64 * 60.0 / 1e9;
