@@ -15,6 +15,14 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Prints a line on stdout; a closed stdout (`gotong list | head -1`) is not an error.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Exit code for bad input (scenario, arguments, an occupied output folder).
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for any other failure (disk, memory).
@@ -155,7 +163,7 @@ fn run_command(args: RunArgs) -> CommandResult {
         }
     })?;
     let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    println!(
+    out!(
         "Ran {}: {} agents, {} × {} in {:.1} s on {}.",
         loaded.scenario.run.name,
         outcome.agents,
@@ -169,14 +177,14 @@ fn run_command(args: RunArgs) -> CommandResult {
             .ci
             .map(|(low, high)| format!("  (95% CI {} to {})", round(low), round(high)))
             .unwrap_or_default();
-        println!(
+        out!(
             "  {name:<18} at step {}: {}{interval}",
             outcome.steps,
             round(stats.mean)
         );
     }
-    println!("Results in {}", outcome.folder.display());
-    println!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
+    out!("Results in {}", outcome.folder.display());
+    out!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
     Ok(())
 }
 
@@ -234,7 +242,7 @@ fn validate_command(files: &[String]) -> CommandResult {
         match scenario::load(Some(file), &[]) {
             Ok(loaded) => {
                 let s = &loaded.scenario;
-                println!(
+                out!(
                     "ok: {} ({} agents, {} network, {} steps × {} replicates)",
                     loaded.source.origin(),
                     s.agent_count(),
@@ -269,9 +277,9 @@ fn list_command() -> CommandResult {
             ),
             Err(err) => format!("(invalid: {err})"),
         };
-        println!("{:<width$}  {summary}", preset.name);
+        out!("{:<width$}  {summary}", preset.name);
     }
-    println!(
+    out!(
         "\nRun one with `gotong run NAME`; copy one to edit with `gotong init FILE --preset NAME`."
     );
     Ok(())
@@ -308,7 +316,7 @@ fn init_command(path: &Path, preset_name: &str) -> CommandResult {
                 format!("cannot write {}: {e}", path.display()),
             ),
         })?;
-    println!(
+    out!(
         "Wrote {} (from the `{}` preset). Edit it, then: gotong run {}",
         path.display(),
         preset.name,
