@@ -6,17 +6,25 @@
 
 mod activities;
 mod beliefs;
+mod diffusion;
+mod evaluation;
 mod games;
 mod learning;
 mod lifecycle;
 mod network_change;
+mod newcomer_games;
+mod solidarity;
 
 pub use activities::GroupActivities;
 pub use beliefs::BeliefUpdate;
+pub use diffusion::DiffusionRule;
+pub use evaluation::Evaluation;
 pub use games::PairwiseGames;
 pub use learning::Learning;
 pub use lifecycle::SchoolYear;
 pub use network_change::NetworkChangeRule;
+pub use newcomer_games::NewcomerGames;
+pub use solidarity::SolidarityRule;
 
 use crate::engine::schedule::Rule;
 
@@ -24,10 +32,14 @@ use crate::engine::schedule::Rule;
 pub fn standard_rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(PairwiseGames),
+        Box::new(NewcomerGames),
         Box::new(GroupActivities),
         Box::new(BeliefUpdate),
         Box::new(NetworkChangeRule),
         Box::new(Learning),
         Box::new(SchoolYear),
+        Box::new(DiffusionRule),
+        Box::new(Evaluation),
+        Box::new(SolidarityRule),
     ]
 }
