@@ -12,5 +12,7 @@ pub mod role;
 pub mod rules;
 pub mod setup;
 pub mod strategy;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod tie;
 pub mod world;

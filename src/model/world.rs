@@ -118,13 +118,18 @@ impl Agents {
     }
 }
 
-/// Tallies of one step's pairwise games, by role of the player.
+/// Tallies of one step's pairwise games, by role of the player, and of the games played
+/// by newcomers (agents who arrived less than a school year ago, [`Agents::is_newcomer`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GameTally {
     /// Games played (one per active view) by role.
     pub played: [u64; ROLE_COUNT],
     /// Of those, games in which the player cooperated.
     pub cooperated: [u64; ROLE_COUNT],
+    /// Games played by newcomers (counted by the `newcomer_games` rule).
+    pub newcomer_played: u64,
+    /// Of those, games in which the newcomer cooperated.
+    pub newcomer_cooperated: u64,
 }
 
 impl GameTally {
@@ -141,6 +146,8 @@ impl GameTally {
             self.played[r] += other.played[r];
             self.cooperated[r] += other.cooperated[r];
         }
+        self.newcomer_played += other.newcomer_played;
+        self.newcomer_cooperated += other.newcomer_cooperated;
     }
 }
 

@@ -16,6 +16,10 @@ use crate::network::Graph;
 use crate::network::metrics as net;
 use std::cell::OnceCell;
 
+mod closure;
+mod learning_index;
+mod school;
+
 /// The world being observed, with structure computed at most once per observation.
 pub struct Observed<'a> {
     pub world: &'a World,
@@ -23,6 +27,7 @@ pub struct Observed<'a> {
     active_graph: OnceCell<Option<Graph>>,
     triangles: OnceCell<Vec<u64>>,
     views: OnceCell<ViewTotals>,
+    largest_share: OnceCell<f64>,
 }
 
 impl<'a> Observed<'a> {
@@ -34,6 +39,7 @@ impl<'a> Observed<'a> {
             active_graph: OnceCell::new(),
             triangles: OnceCell::new(),
             views: OnceCell::new(),
+            largest_share: OnceCell::new(),
         }
     }
 
@@ -79,7 +85,14 @@ impl<'a> Observed<'a> {
     }
 
     fn views(&self) -> &ViewTotals {
-        self.views.get_or_init(|| ViewTotals::of(self.world))
+        self.views
+            .get_or_init(|| ViewTotals::of(self.world, self.params))
+    }
+
+    fn largest_share(&self) -> f64 {
+        *self
+            .largest_share
+            .get_or_init(|| net::largest_component_share(self.graph()))
     }
 }
 
@@ -97,12 +110,12 @@ pub struct MetricDef {
 pub static METRICS: &[MetricDef] = &[
     MetricDef {
         name: "cooperation_rate",
-        description: "share of pairwise games this step in which the player cooperated, in [0, 1]; groups: all and the player's role",
+        description: "share of pairwise games this step in which the player cooperated, in [0, 1]; groups: all, the player's role, and newcomer (players who arrived less than a school year ago)",
         compute: cooperation_rate,
     },
     MetricDef {
         name: "mean_trust",
-        description: "mean trust over tie views, in (0, 1); groups: all and role pairs a~b (both directions)",
+        description: "mean trust over tie views, in (0, 1); groups: all, role pairs a~b (both directions), and newcomer (views held by agents who arrived less than a school year ago)",
         compute: mean_trust,
     },
     MetricDef {
@@ -185,6 +198,51 @@ pub static METRICS: &[MetricDef] = &[
         description: "mean share of the endowment put into group activities and programme meetings this step, in [0, 1]; groups: all, activity names and programme names",
         compute: group_contribution,
     },
+    MetricDef {
+        name: "agents",
+        description: "active agents; groups: all and every role that has had an agent in the run (0 once all have left)",
+        compute: school::agents,
+    },
+    MetricDef {
+        name: "resources_mobilised",
+        description: "resources given to group activities and programmes this step (payoff units); groups: all and roles with active agents",
+        compute: school::resources_mobilised,
+    },
+    MetricDef {
+        name: "knowledge",
+        description: "mean knowledge, in [0, 1]; groups: all and roles",
+        compute: school::knowledge,
+    },
+    MetricDef {
+        name: "reputation",
+        description: "group school: mean opinion of the school among active outsiders (word of mouth), in [0, 1]; groups by role: mean image score (reputation) of the role's agents, in [0, 1]",
+        compute: school::reputation,
+    },
+    MetricDef {
+        name: "innovations",
+        description: "innovations implemented since the start (count)",
+        compute: school::innovations,
+    },
+    MetricDef {
+        name: "placements",
+        description: "graduates placed with a firm or a university since the start (count)",
+        compute: school::placements,
+    },
+    MetricDef {
+        name: "learning_index",
+        description: "mean over students of the mean of its defined parts, in [0, 1]: teacher collaboration (trust among its teachers), home-school trust (its parent and its teachers), enrichment (programme weeks); groups: all and each part (mean over students where defined)",
+        compute: learning_index::learning_index,
+    },
+    MetricDef {
+        name: "progress_index",
+        description: "weighted sum of four components in [0, 1] (weights in [outcomes]): innovation, networking, technology, natural_resources; groups: all and the components",
+        compute: school::progress_index,
+    },
+    MetricDef {
+        name: "closure",
+        description: "Coleman's closure, in [0, 1]; groups: parent_student_teacher (share of parent-student-teacher chains whose parent and teacher are tied), parent_parent (share of tied students with different parents whose parents are tied), all (pooled)",
+        compute: closure::closure,
+    },
 ];
 
 /// At most how many values one recording of a world with `roles` roles present and
@@ -192,11 +250,16 @@ pub static METRICS: &[MetricDef] = &[
 /// counts); a test checks it against real recordings.
 pub fn values_per_record_bound(roles: usize, activities: usize) -> u64 {
     let (r, a) = (roles as u64, activities as u64);
-    let by_role = 1 + r; // cooperation_rate, mean_resources, mean_norm
+    let newcomer = 1; // the newcomer group of cooperation_rate and of mean_trust
+    // cooperation_rate, mean_resources, mean_norm, agents, resources_mobilised, knowledge,
+    // reputation (school and roles)
+    let by_role = 7 * (1 + r) + 2 * newcomer;
     let pairs = 1 + r * (r + 1) / 2; // mean_trust
     let kinds = 1 + TIE_KIND_COUNT as u64; // ties, mean_strength
-    let singles = 9; // conflict_ties .. largest_component_share, gini_resources
-    3 * by_role + pairs + r * r + 2 * kinds + singles + STRATEGY_NAMES.len() as u64 + (1 + a)
+    // conflict_ties .. largest_component_share, gini_resources, innovations, placements
+    let singles = 11;
+    let school = 4 + 5 + 3; // learning_index, progress_index, closure: all and parts
+    by_role + pairs + r * r + 2 * kinds + singles + school + STRATEGY_NAMES.len() as u64 + (1 + a)
 }
 
 /// Index of the metric called `name`.
@@ -224,6 +287,12 @@ fn cooperation_rate(o: &Observed, sink: &mut Sink) {
             );
         }
     }
+    if games.newcomer_played > 0 {
+        sink.push(
+            "newcomer",
+            games.newcomer_cooperated as f64 / games.newcomer_played as f64,
+        );
+    }
 }
 
 /// Sums over all views, by directed role pair and by tie kind, built once per observation
@@ -235,6 +304,9 @@ struct ViewTotals {
     strength: [f64; TIE_KIND_COUNT],
     conflict_views: u64,
     bridging_views: u64,
+    /// Trust summed over the views held by newcomers, and their number.
+    newcomer_trust: f64,
+    newcomer_views: u64,
 }
 
 impl ViewTotals {
@@ -245,15 +317,20 @@ impl ViewTotals {
             strength: [0.0; TIE_KIND_COUNT],
             conflict_views: 0,
             bridging_views: 0,
+            newcomer_trust: 0.0,
+            newcomer_views: 0,
         }
     }
 
-    fn of(world: &World) -> ViewTotals {
+    fn of(world: &World, params: &Params) -> ViewTotals {
         let n = world.agents.count();
         let partials = map_blocks(n, agent_blocks(n), |_, block| {
             let mut totals = ViewTotals::empty();
             for i in block {
                 let role = world.agents.role[i];
+                let newcomer = world
+                    .agents
+                    .is_newcomer(i, world.step, params.steps_per_year);
                 for v in world.graph.views(i as u32) {
                     let partner = world.agents.role[world.graph.targets()[v] as usize];
                     let cell = role.index() * ROLE_COUNT + partner.index();
@@ -264,6 +341,10 @@ impl ViewTotals {
                         view.strength as f64;
                     totals.conflict_views += world.is_conflict(v) as u64;
                     totals.bridging_views += (role != partner) as u64;
+                    if newcomer {
+                        totals.newcomer_trust += view.trust();
+                        totals.newcomer_views += 1;
+                    }
                 }
             }
             totals
@@ -279,6 +360,8 @@ impl ViewTotals {
             }
             totals.conflict_views += part.conflict_views;
             totals.bridging_views += part.bridging_views;
+            totals.newcomer_trust += part.newcomer_trust;
+            totals.newcomer_views += part.newcomer_views;
         }
         totals
     }
@@ -320,6 +403,12 @@ fn mean_trust(o: &Observed, sink: &mut Sink) {
         if count > 0 {
             sink.push(role_pair_name(a, b), sum / count as f64);
         }
+    }
+    if totals.newcomer_views > 0 {
+        sink.push(
+            "newcomer",
+            totals.newcomer_trust / totals.newcomer_views as f64,
+        );
     }
 }
 
@@ -398,7 +487,7 @@ fn components(o: &Observed, sink: &mut Sink) {
 }
 
 fn largest_component_share(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::largest_component_share(o.graph()));
+    sink.push("all", o.largest_share());
 }
 
 /// Mean of `values` over the active agents, all and by role.
@@ -506,63 +595,4 @@ fn group_contribution(o: &Observed, sink: &mut Sink) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gini_of_known_distributions() {
-        assert_eq!(gini(&[]), 0.0);
-        assert_eq!(gini(&[5.0, 5.0, 5.0]), 0.0);
-        assert_eq!(gini(&[0.0, 0.0]), 0.0);
-        // one of four holds everything: (n - 1) / n = 0.75
-        assert!((gini(&[0.0, 0.0, 0.0, 8.0]) - 0.75).abs() < 1e-12);
-        // negatives count as zero
-        assert!((gini(&[-3.0, 0.0, 0.0, 8.0]) - 0.75).abs() < 1e-12);
-        // 1, 2, 3: sum |xi - xj| / (2 n^2 mean) = 8 / (2 * 9 * 2) = 2/9
-        assert!((gini(&[3.0, 1.0, 2.0]) - 2.0 / 9.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn the_bound_on_values_per_record_holds() {
-        for name in ["default", "classroom"] {
-            let scenario = crate::scenario::load(Some(name), &[]).unwrap().scenario;
-            let params = Params::new(&scenario);
-            let streams = crate::engine::streams::Streams::new(1, 0);
-            let mut world = crate::model::setup::build_world(&scenario, &params, streams).unwrap();
-            let schedule =
-                crate::engine::schedule::Schedule::new(crate::model::rules::standard_rules());
-            let mut recorder = crate::observe::Recorder::new(false, 10);
-            for _ in 0..10 {
-                schedule.step(&mut world, streams, &params);
-                crate::engine::Observer::observe(&mut recorder, &world, &params);
-            }
-            let most = (1..=10)
-                .map(|step| recorder.rows.iter().filter(|r| r.step == step).count())
-                .max()
-                .unwrap();
-            let roles = scenario
-                .role_counts()
-                .iter()
-                .filter(|(_, n)| *n > 0)
-                .count();
-            let groups = scenario.activities.len() + scenario.programmes.len();
-            let bound = values_per_record_bound(roles, groups);
-            assert!(
-                most as u64 <= bound,
-                "{name}: {most} values recorded, bound {bound}"
-            );
-            assert!(
-                bound <= 2 * most as u64,
-                "{name}: the bound {bound} is loose against {most}"
-            );
-        }
-    }
-
-    #[test]
-    fn names_are_unique() {
-        let mut names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), METRICS.len());
-    }
-}
+mod tests;

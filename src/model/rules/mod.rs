@@ -7,6 +7,8 @@
 mod activities;
 mod beliefs;
 mod contests;
+mod diffusion;
+mod evaluation;
 mod games;
 mod group_game;
 mod interventions;
@@ -14,18 +16,24 @@ mod learning;
 mod lifecycle;
 mod network_change;
 mod networking_events;
+mod newcomer_games;
 mod programmes;
+mod solidarity;
 
 pub use activities::GroupActivities;
 pub use beliefs::BeliefUpdate;
 pub use contests::Contests;
+pub use diffusion::DiffusionRule;
+pub use evaluation::Evaluation;
 pub use games::PairwiseGames;
 pub use interventions::Interventions;
 pub use learning::Learning;
 pub use lifecycle::SchoolYear;
 pub use network_change::NetworkChangeRule;
 pub use networking_events::NetworkingEvents;
+pub use newcomer_games::NewcomerGames;
 pub use programmes::Programmes;
+pub use solidarity::SolidarityRule;
 
 use crate::engine::schedule::Rule;
 
@@ -34,6 +42,7 @@ pub fn standard_rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(Interventions),
         Box::new(PairwiseGames),
+        Box::new(NewcomerGames),
         Box::new(GroupActivities),
         Box::new(Programmes),
         Box::new(NetworkingEvents),
@@ -42,5 +51,8 @@ pub fn standard_rules() -> Vec<Box<dyn Rule>> {
         Box::new(NetworkChangeRule),
         Box::new(Learning),
         Box::new(SchoolYear),
+        Box::new(DiffusionRule),
+        Box::new(Evaluation),
+        Box::new(SolidarityRule),
     ]
 }
