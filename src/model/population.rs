@@ -2,7 +2,8 @@
 //!
 //! Owns: what a newcomer starts with (attributes from its role's distributions, ties as the
 //! initial network would give an agent of its role, beliefs of a stranger, and onboarding
-//! when the lever says so), what a departure does (the agent becomes inactive and its ties
+//! when the lever says so: the median norm of its role, a mentor, and introductions, so its
+//! ties start from the acquaintance prior), what a departure does (the agent becomes inactive and its ties
 //! break), and [`settle`], which applies both to the graph at once.
 //! Must never: decide *who* arrives or leaves (the school year and interventions do).
 //!
@@ -52,6 +53,9 @@ pub fn arrive(
     world.agents.by_role[role.index()].push(id); // the largest id: the list stays sorted
     for partner in partners {
         world.scratch.new_ties.push((id, partner));
+        if onboarded {
+            world.scratch.acquainted.push((id, partner)); // introduced, not a stranger
+        }
     }
     if let Some(mentor) = mentor {
         world.scratch.new_ties.push((id, mentor));

@@ -26,8 +26,9 @@ pub struct Policy {
     /// least `cooperate_above`) fines each free rider with this chance; the fine costs the
     /// fining member 0.1 × endowment and the free rider 0.3 × endowment.
     pub agreed_rules: f64,
-    /// Chance a newcomer is onboarded: it takes the median norm of its role and a mentor
-    /// tie (acquaintance prior both ways) to a random member of its role who has been at
+    /// Chance a newcomer is onboarded: it is introduced (all its first ties start from the
+    /// acquaintance prior, both ways, instead of the stranger prior), takes the median norm
+    /// of its role, and gets a mentor tie to a random member of its role who has been at
     /// the school at least a year.
     pub onboarding: f64,
     /// Chance an idea raised in a group activity is implemented (an innovation). An

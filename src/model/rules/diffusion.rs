@@ -6,8 +6,9 @@
 //!   gap to its contacts j who know more and whom it trusts at least `trust_above`:
 //!   `knowledge_i += k × Σ_{j∈S_i} f_ij (knowledge_j − knowledge_i) / |S_i|`, where
 //!   f_ij = `policy.governance.inflow_factor()` when i is a member of the school and j an
-//!   outsider (else 1), and S_i counts only contacts with f_ij > 0 (under the professional
-//!   model outsiders are not heard at all, so they take no share of i's attention);
+//!   outsider (else 1). S_i holds every such contact, heard or not: an outsider whom the
+//!   school does not listen to still takes a share of i's attention, so opening the school
+//!   (a larger f) never slows its learning;
 //! - **word of mouth**: an active outsider's opinion of the school closes
 //!   `diffusion.word_of_mouth` of the gap to the mean of what it hears: its mean trust in
 //!   the school members it is tied to (if any) and the mean opinion of the outsiders it
@@ -121,7 +122,7 @@ impl Heard {
             } else {
                 1.0
             };
-            if learns && gap > 0.0 && trust >= rates.trust_above && factor > 0.0 {
+            if learns && gap > 0.0 && trust >= rates.trust_above {
                 heard.gaps += factor * gap;
                 heard.sources += 1;
             }

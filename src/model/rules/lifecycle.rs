@@ -1,12 +1,13 @@
 //! The school year (DESIGN §5 step 7): at the end of every `run.steps_per_year` steps,
 //! in this order:
-//! 1. placements: every active alumnus not yet placed tries each firm and university it is
-//!    tied to, succeeding with chance `placement_rate × that partner's trust in it` (twice
-//!    that for the partner of a placing programme it belongs to);
-//! 2. graduation: students in their last year (`tenure = school_years − 1`) become alumni;
+//! 1. graduation: students in their last year (`tenure = school_years − 1`) become alumni;
 //!    their ties to teachers and students keep `alumni_tie_strength` of their strength,
 //!    and a parent left with no child at the school becomes a member of the community;
-//!    they can be placed from the next year end;
+//! 2. placements: every active alumnus not yet placed (this year's graduates included) tries
+//!    each firm and university it is tied to, succeeding with chance
+//!    `placement_rate × that partner's trust in it` (twice that when both are members of a
+//!    programme that places students: a graduate is still listed until the programme's
+//!    next meeting);
 //! 3. the other agents complete a year (`tenure + 1`);
 //! 4. intake: `intake × graduates` new students (the fraction by chance), each with a
 //!    parent (new with chance `new_parent_chance`, else one already there) and a family tie;
@@ -48,8 +49,8 @@ impl Rule for SchoolYear {
         if !params.lifecycle.enabled || context.step % params.steps_per_year != 0 {
             return;
         }
-        place_alumni(world, context);
         let graduates = graduate(world, context);
+        place_alumni(world, context);
         for (i, tenure) in world.agents.tenure.iter_mut().enumerate() {
             if world.agents.active[i] && world.agents.role[i] != Role::Alumnus {
                 *tenure += 1;
