@@ -156,6 +156,29 @@ impl Graph {
         self.find_view(a, b).is_some()
     }
 
+    /// The subgraph induced by the agents with `keep[i]`, renumbered densely in id order
+    /// (so neighbour lists stay sorted and no sorting is needed): O(agents + views).
+    pub fn induced(&self, keep: &[bool]) -> Graph {
+        let mut new_id = vec![AgentId::MAX; self.agent_count()];
+        let mut next = 0;
+        for (id, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            new_id[id] = next;
+            next += 1;
+        }
+        let mut offsets = Vec::with_capacity(next as usize + 1);
+        let mut targets = Vec::with_capacity(self.targets.len());
+        offsets.push(0);
+        for (id, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+            let row = self
+                .neighbours(id as AgentId)
+                .iter()
+                .filter(|&&j| keep[j as usize]);
+            targets.extend(row.map(|&j| new_id[j as usize]));
+            offsets.push(targets.len());
+        }
+        Graph::with_reverse(offsets, targets)
+    }
+
     /// Every undirected tie once, as (low id, high id, view low→high), in id order.
     pub fn ties(&self) -> impl Iterator<Item = (AgentId, AgentId, usize)> + '_ {
         (0..self.agent_count() as AgentId).flat_map(move |i| {
@@ -310,6 +333,16 @@ mod tests {
         assert_eq!(graph.degree(2), 0);
         let ties: Vec<_> = graph.ties().map(|(a, b, _)| (a, b)).collect();
         assert_eq!(ties, vec![(0, 1), (0, 3), (1, 3)]);
+    }
+
+    #[test]
+    fn induced_subgraphs_renumber_in_order() {
+        let graph = Graph::from_edges(5, &[(0, 1), (1, 2), (2, 3), (3, 4), (0, 4), (1, 3)]);
+        let sub = graph.induced(&[true, false, true, true, true]);
+        check_invariants(&sub);
+        let ties: Vec<_> = sub.ties().map(|(a, b, _)| (a, b)).collect();
+        // kept 0, 2, 3, 4 become 0, 1, 2, 3; ties 2-3, 3-4, 0-4 survive
+        assert_eq!(ties, vec![(0, 3), (1, 2), (2, 3)]);
     }
 
     #[test]

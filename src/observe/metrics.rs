@@ -47,25 +47,8 @@ impl<'a> Observed<'a> {
     /// in id order: network metrics are networkx's on this graph.
     pub fn graph(&self) -> &Graph {
         let compact = self.active_graph.get_or_init(|| {
-            let agents = &self.world.agents;
-            if agents.active.iter().all(|&a| a) {
-                return None;
-            }
-            let mut new_id = vec![u32::MAX; agents.count()];
-            let mut next = 0u32;
-            for (id, &active) in agents.active.iter().enumerate() {
-                if active {
-                    new_id[id] = next;
-                    next += 1;
-                }
-            }
-            let edges: Vec<(u32, u32)> = self
-                .world
-                .graph
-                .ties()
-                .map(|(a, b, _)| (new_id[a as usize], new_id[b as usize]))
-                .collect();
-            Some(Graph::from_edges(next as usize, &edges))
+            let active = &self.world.agents.active;
+            (!active.iter().all(|&a| a)).then(|| self.world.graph.induced(active))
         });
         compact.as_ref().unwrap_or(&self.world.graph)
     }
