@@ -1,12 +1,11 @@
 //! The school year: graduation, intake, turnover, families, newcomers as strangers,
 //! onboarding and placements, checked on whole runs of small schools.
 
-use gotong::engine::{Observer, run_replicate};
-use gotong::model::params::Params;
+mod common;
+use common::model::worlds;
 use gotong::model::role::Role;
 use gotong::model::world::{NO_AGENT, World};
-use gotong::scenario::{self, Scenario};
-use std::sync::atomic::AtomicBool;
+use gotong::scenario::Scenario;
 
 /// A small school whose years are 10 steps long.
 const SCHOOL: &str = r#"
@@ -40,34 +39,8 @@ firm_exit = 0.5
 firm_entry = 2.0
 "#;
 
-fn scenario(overrides: &[&str]) -> Scenario {
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::from_text("school", SCHOOL, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Keeps a copy of the world at every recorded step.
-#[derive(Default)]
-struct Worlds(Vec<World>);
-
-impl Observer for Worlds {
-    fn observe(&mut self, world: &World, _: &Params) {
-        self.0.push(world.clone());
-    }
-}
-
-fn worlds(scenario: &Scenario) -> Vec<World> {
-    let params = Params::new(scenario);
-    let mut observer = Worlds::default();
-    run_replicate(
-        scenario,
-        &params,
-        0,
-        &mut observer,
-        &|| {},
-        &AtomicBool::new(false),
-    )
-    .expect("runs");
-    observer.0
+fn school(overrides: &[&str]) -> Scenario {
+    common::model::scenario(SCHOOL, overrides)
 }
 
 fn count(world: &World, role: Role) -> usize {
@@ -77,7 +50,7 @@ fn count(world: &World, role: Role) -> usize {
 #[test]
 fn a_year_end_graduates_a_cohort_and_admits_the_next() {
     // Strength changes only at graduation here, so the halving can be seen exactly.
-    let worlds = worlds(&scenario(&["ties.growth=0", "ties.loss=0", "ties.decay=0"]));
+    let worlds = worlds(&school(&["ties.growth=0", "ties.loss=0", "ties.decay=0"]));
     let (before, after) = (&worlds[9], &worlds[10]);
     assert_eq!(count(before, Role::Student), 60);
     assert_eq!(
@@ -132,7 +105,7 @@ fn a_year_end_graduates_a_cohort_and_admits_the_next() {
 
 #[test]
 fn newcomers_start_as_strangers_and_leavers_lose_their_ties() {
-    let worlds = worlds(&scenario(&[]));
+    let worlds = worlds(&school(&[]));
     let after = &worlds[10];
     let newcomers: Vec<u32> = (0..after.agents.count() as u32)
         .filter(|&i| after.agents.arrived[i as usize] == 10)
@@ -178,7 +151,7 @@ fn newcomers_start_as_strangers_and_leavers_lose_their_ties() {
 
 #[test]
 fn onboarding_gives_newcomers_a_mentor_and_the_median_norm() {
-    let worlds = worlds(&scenario(&[
+    let worlds = worlds(&school(&[
         "policy.onboarding=1",
         "population.teacher.norm={ min = 0.1, max = 0.9 }",
     ]));
@@ -215,7 +188,7 @@ fn onboarding_gives_newcomers_a_mentor_and_the_median_norm() {
 
 #[test]
 fn alumni_tied_to_firms_get_placed() {
-    let worlds = worlds(&scenario(&["diffusion.placement_rate=1"]));
+    let worlds = worlds(&school(&["diffusion.placement_rate=1"]));
     let last = worlds.last().unwrap();
     let placed = last.agents.placed.iter().filter(|&&p| p).count() as u64;
     assert!(placed > 0);
@@ -235,7 +208,7 @@ fn alumni_tied_to_firms_get_placed() {
 }
 
 fn worlds_of(overrides: &[&str]) -> World {
-    worlds(&scenario(overrides)).pop().unwrap()
+    worlds(&school(overrides)).pop().unwrap()
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! breaks, conflict, group activities and learning give exactly the numbers their
 //! definitions (docs/model.md) say.
 
+mod common;
+
 use gotong::engine::{Observer, run_replicate};
 use gotong::model::params::Params;
 use gotong::model::world::World;
-use gotong::scenario::{self, Scenario};
+use gotong::scenario::Scenario;
 use std::sync::atomic::AtomicBool;
 
 /// What a test looks at after each step.
@@ -81,10 +83,7 @@ rule = "none"
 exploration = 0.0
 "#;
 
-fn scenario(text: &str, overrides: &[&str]) -> Scenario {
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::from_text("test", text, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
+use common::model::scenario;
 
 fn frames(scenario: &Scenario) -> Vec<Frame> {
     let params = Params::new(scenario);

@@ -2,46 +2,12 @@
 //! worlds where their effects can be worked out by hand (docs/model.md): each gives
 //! exactly the numbers it should (tests/levers.rs shows directions on whole schools).
 
-use gotong::engine::{Observer, run_replicate};
+mod common;
+use common::model::{close, scenario, worlds};
+
 use gotong::model::params::Params;
 use gotong::model::role::Role;
 use gotong::model::world::World;
-use gotong::scenario::{self, Scenario};
-use std::sync::atomic::AtomicBool;
-
-fn scenario(text: &str, overrides: &[&str]) -> Scenario {
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::from_text("test", text, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Keeps a copy of the world after every step (step 0 included).
-#[derive(Default)]
-struct Worlds(Vec<World>);
-
-impl Observer for Worlds {
-    fn observe(&mut self, world: &World, _: &Params) {
-        self.0.push(world.clone());
-    }
-}
-
-fn worlds(scenario: &Scenario) -> Vec<World> {
-    let params = Params::new(scenario);
-    let mut observer = Worlds::default();
-    run_replicate(
-        scenario,
-        &params,
-        0,
-        &mut observer,
-        &|| {},
-        &AtomicBool::new(false),
-    )
-    .expect("runs");
-    observer.0
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9
-}
 
 /// A quiet school where nothing changes unless an intervention does it: no contacts, no
 /// activities, no learning, no forgetting.

@@ -3,12 +3,11 @@
 //! (tests/levers.rs shows their directions on whole schools; tests/school_events.rs
 //! checks interventions, programmes, networking events, contests and governance).
 
-use gotong::engine::{Observer, run_replicate};
-use gotong::model::params::Params;
+mod common;
+use common::model::{close, scenario, worlds};
+
 use gotong::model::role::Role;
 use gotong::model::world::World;
-use gotong::scenario::{self, Scenario};
-use std::sync::atomic::AtomicBool;
 
 /// A teacher (norm 1) and a parent (norm 0.2) tied to each other, never playing pairwise,
 /// meeting in one committee a week: shares 1 and 0.2 of an endowment of 1.5, synergy 1.8.
@@ -56,40 +55,6 @@ trust_sensitivity = 0
 new_tie_chance = 0
 expertise = ["teacher"]
 "#;
-
-fn scenario(text: &str, overrides: &[&str]) -> Scenario {
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::from_text("test", text, &overrides).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Keeps a copy of the world after every step (step 0 included).
-#[derive(Default)]
-struct Worlds(Vec<World>);
-
-impl Observer for Worlds {
-    fn observe(&mut self, world: &World, _: &Params) {
-        self.0.push(world.clone());
-    }
-}
-
-fn worlds(scenario: &Scenario) -> Vec<World> {
-    let params = Params::new(scenario);
-    let mut observer = Worlds::default();
-    run_replicate(
-        scenario,
-        &params,
-        0,
-        &mut observer,
-        &|| {},
-        &AtomicBool::new(false),
-    )
-    .expect("runs");
-    observer.0
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9
-}
 
 /// The teacher's and the parent's payoff per week in the committee.
 fn weekly_payoffs(overrides: &[&str]) -> (f64, f64) {

@@ -42,3 +42,4 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+pub mod model;
