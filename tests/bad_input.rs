@@ -347,3 +347,22 @@ fn a_game_kind_without_its_parameters_is_blamed_on_the_change() {
         ],
     );
 }
+
+#[test]
+fn self_interaction_belongs_to_the_default_game_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(
+        dir.path(),
+        "self.toml",
+        "[game.conflict]\nself_interaction = true\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "self.toml:",
+            "game.conflict.self_interaction",
+            "only the default [game]",
+        ],
+    );
+}

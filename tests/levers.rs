@@ -9,8 +9,7 @@
 //! deterministic (fixed seed), so a pass is reproducible; K says how far from noise the
 //! effect is. Each test prints both means, the difference and its SE (`--nocapture`).
 //! Exact, deterministic effects are checked in tests/school_rules.rs.
-//! `evaluation_every` is left out: the evaluation rule belongs to the diffusion phase and
-//! is not written yet.
+//! `evaluation_every` is shown in tests/outcomes.rs, beside the reputation it reads.
 
 use gotong::engine::{Observer, run_replicates};
 use gotong::model::params::Params;

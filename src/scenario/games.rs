@@ -28,7 +28,8 @@ pub struct GameSpec {
     /// donation: cost to the giver.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c: Option<f64>,
-    /// Each agent also plays itself once per step (Nowak & May).
+    /// Each agent also plays itself once per step (Nowak & May); only in the default
+    /// `[game]`, and the game played is that of its own role pair.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_interaction: Option<bool>,
 }

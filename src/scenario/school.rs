@@ -129,8 +129,10 @@ impl Governance {
 }
 
 /// `[lifecycle]`: what happens at the end of every school year (every `run.steps_per_year`
-/// steps). Newcomers get ties as the initial network would give an agent of their role,
-/// but start as strangers (stranger prior) unless onboarded.
+/// steps). Newcomers get ties as the initial network would give an agent of their role
+/// (with a block model: each agent of each role with that pair's density; with another
+/// generator: about its mean degree of ties to agents drawn uniformly), and start as
+/// strangers (stranger prior) unless onboarded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Lifecycle {
@@ -258,7 +260,8 @@ pub struct Intervention {
     /// School closure: contact chances × `factor` for `steps` steps (as in a pandemic).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
-    /// The principal leaves and a new one (a stranger to all) arrives.
+    /// The principal leaves and a new one arrives, a stranger to all (unless onboarding
+    /// introduces it).
     #[serde(default)]
     pub replace_principal: bool,
 }

@@ -7,12 +7,13 @@
 use super::{Observed, Sink, push_by_role};
 use crate::model::role::{ROLE_COUNT, Role};
 
-/// `agents`: active agents, all and by role, for every role any agent (active or not)
-/// has had, so a role whose agents all left reads 0 rather than vanishing.
+/// `agents`: active agents, all and by role, for every role the scenario names or some
+/// agent (active or not) holds, so a role whose agents all left or graduated reads 0
+/// rather than vanishing.
 pub(super) fn agents(o: &Observed, sink: &mut Sink) {
     let agents = &o.world.agents;
     let mut seen = [false; ROLE_COUNT];
-    for role in &agents.role {
+    for role in agents.role.iter().chain(o.params.population.roles.keys()) {
         seen[role.index()] = true;
     }
     sink.push("all", agents.active_count() as f64);

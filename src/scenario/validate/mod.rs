@@ -389,6 +389,12 @@ fn check_games(scenario: &Scenario) -> Result<(), Problem> {
         super::resolve_conflict_game(&games.conflict),
     ));
     for (path, spec, (resolved, kind)) in specs {
+        if path != "game" && spec.self_interaction.is_some() {
+            return problem(
+                format!("{path}.self_interaction"),
+                "only the default [game] takes self_interaction (an agent plays itself once a step in its own role's game)",
+            );
+        }
         if let Some((key, message)) = super::unused_game_keys(spec, kind) {
             return problem(format!("{path}.{key}"), message);
         }
