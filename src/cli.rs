@@ -102,6 +102,9 @@ struct RunArgs {
     /// Skip the plots (data files only; faster for large sweeps of runs).
     #[arg(long)]
     no_plots: bool,
+    /// Starting move of lattice cells: a CSV file with columns x,y,move (move C or D); cells not listed keep what the scenario draws.
+    #[arg(long, value_name = "FILE.csv")]
+    initial_moves: Option<PathBuf>,
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
@@ -130,8 +133,13 @@ fn run_command(args: RunArgs) -> CommandResult {
     overrides.extend(args.replicates.map(|v| format!("run.replicates={v}")));
     overrides.extend(args.steps.map(|v| format!("run.steps={v}")));
     // Load and validate first, so a bad scenario is reported before any thread or bar starts.
-    let loaded = scenario::load(args.scenario.as_deref(), &overrides)
+    let mut loaded = scenario::load(args.scenario.as_deref(), &overrides)
         .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    if let Some(path) = &args.initial_moves {
+        loaded = loaded
+            .with_initial_moves(path)
+            .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    }
     let request = RunRequest {
         out: args.out.clone(),
         output_base: run::default_output_base(),

@@ -104,6 +104,7 @@ pub fn run(
         gotong_version: env!("CARGO_PKG_VERSION"),
         source: loaded.source.origin(),
         overrides: loaded.overrides.clone(),
+        initial_moves: (scenario.initial_moves.as_ref()).map(|m| m.path.display().to_string()),
         seed: scenario.run.seed,
         replicates: scenario.run.replicates,
         steps: scenario.run.steps,

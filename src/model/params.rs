@@ -21,6 +21,8 @@ pub enum PayoffMeasure {
     Total,
     /// Payoff per game played in the round.
     PerGame,
+    /// Sum of payoffs since step 1 (never reset).
+    Cumulative,
 }
 
 /// Everything the rules need, resolved from a validated scenario.
@@ -124,6 +126,7 @@ impl Params {
             payoff_measure: match scenario.learning.payoff {
                 crate::scenario::PayoffMeasureSetting::Total => PayoffMeasure::Total,
                 crate::scenario::PayoffMeasureSetting::PerGame => PayoffMeasure::PerGame,
+                crate::scenario::PayoffMeasureSetting::Cumulative => PayoffMeasure::Cumulative,
             },
             strategy_pool: strategy_pool(scenario),
             steps_per_year: scenario.run.steps_per_year,

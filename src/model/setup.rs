@@ -10,7 +10,7 @@ use super::params::Params;
 use super::role::{ROLE_COUNT, Role};
 use super::strategy::Strategy;
 use super::tie::ViewState;
-use super::world::{Agents, Ledger, Newcomer, ProgrammeState, Scratch, World};
+use super::world::{Agents, Ledger, NeighbourOrder, Newcomer, ProgrammeState, Scratch, World};
 use crate::engine::streams::{Draw, Purpose, SETUP_STEP, Streams};
 use crate::network::generators::{self, Boundary, GeneratorError, Neighbourhood};
 use crate::network::{AgentId, Graph};
@@ -34,6 +34,9 @@ pub fn build_world(
     assign_grades(&mut agents, scenario.lifecycle.school_years);
     let graph = Graph::from_edges(agents.count(), &edges);
     let views = initial_views(&graph, params);
+    let neighbour_order = lattice_shape(scenario)
+        .map(|shape| lattice_order(&graph, &shape))
+        .unwrap_or_default();
     Ok(World {
         step: 0,
         agents,
@@ -45,7 +48,57 @@ pub fn build_world(
         closure_until: 0,
         ledger: Ledger::default(),
         scratch: Scratch::default(),
+        neighbour_order,
     })
+}
+
+/// Size, neighbourhood and boundary of a lattice network.
+pub struct LatticeShape {
+    pub width: usize,
+    pub height: usize,
+    pub neighbourhood: Neighbourhood,
+    pub boundary: Boundary,
+}
+
+/// The lattice of the scenario's network, if it is one.
+pub fn lattice_shape(scenario: &Scenario) -> Option<LatticeShape> {
+    let network = &scenario.network;
+    (network.kind == NetworkKind::Lattice).then(|| LatticeShape {
+        width: network.width.unwrap_or(0) as usize,
+        height: network.height.unwrap_or(0) as usize,
+        neighbourhood: match network
+            .neighbourhood
+            .unwrap_or(scenario::Neighbourhood::Moore)
+        {
+            scenario::Neighbourhood::Moore => Neighbourhood::Moore,
+            scenario::Neighbourhood::VonNeumann => Neighbourhood::VonNeumann,
+        },
+        boundary: match network.boundary.unwrap_or(scenario::Boundary::Periodic) {
+            scenario::Boundary::Periodic => Boundary::Periodic,
+            scenario::Boundary::Fixed => Boundary::Fixed,
+        },
+    })
+}
+
+/// The neighbour order of a lattice as built: each cell's neighbours in the reading order
+/// of the offsets (docs/model.md 7.11), as Mesa lists them.
+fn lattice_order(graph: &Graph, shape: &LatticeShape) -> NeighbourOrder {
+    let mut listed = Vec::with_capacity(graph.view_count());
+    for y in 0..shape.height {
+        for x in 0..shape.width {
+            let agent = (y * shape.width + x) as AgentId;
+            let cells = (shape.width, shape.height);
+            for neighbour in
+                generators::lattice_neighbours((x, y), cells, shape.neighbourhood, shape.boundary)
+            {
+                let view = graph
+                    .find_view(agent, neighbour)
+                    .expect("the lattice ties every cell to its neighbours");
+                listed.push(view as u32);
+            }
+        }
+    }
+    NeighbourOrder::listed(graph, listed)
 }
 
 /// Gives every student a parent: parents in random order take one student each, and
@@ -105,6 +158,12 @@ fn draw_agents(scenario: &Scenario, roles: Vec<Role>, streams: Streams) -> Agent
         }
         agents.push(newcomer);
     }
+    if let Some(moves) = &scenario.initial_moves {
+        let width = scenario.network.width.unwrap_or(0) as u64;
+        for (agent, strategy) in moves.strategies(width) {
+            agents.strategy[agent] = strategy;
+        }
+    }
     agents.index_roles();
     agents
 }
@@ -148,21 +207,15 @@ fn initial_ties(
                 &streams,
             )
         }
-        NetworkKind::Lattice => generators::lattice(
-            network.width.unwrap_or(0) as usize,
-            network.height.unwrap_or(0) as usize,
-            match network
-                .neighbourhood
-                .unwrap_or(scenario::Neighbourhood::Moore)
-            {
-                scenario::Neighbourhood::Moore => Neighbourhood::Moore,
-                scenario::Neighbourhood::VonNeumann => Neighbourhood::VonNeumann,
-            },
-            match network.boundary.unwrap_or(scenario::Boundary::Periodic) {
-                scenario::Boundary::Periodic => Boundary::Periodic,
-                scenario::Boundary::Fixed => Boundary::Fixed,
-            },
-        ),
+        NetworkKind::Lattice => {
+            let shape = lattice_shape(scenario).expect("a lattice network");
+            generators::lattice(
+                shape.width,
+                shape.height,
+                shape.neighbourhood,
+                shape.boundary,
+            )
+        }
         NetworkKind::ErdosRenyi => {
             let p = network
                 .p

@@ -56,6 +56,7 @@ pub fn world(roles: &[Role], edges: &[(AgentId, AgentId)]) -> World {
         closure_until: 0,
         ledger: Ledger::default(),
         scratch: Scratch::default(),
+        neighbour_order: crate::model::world::NeighbourOrder::default(),
     }
 }
 

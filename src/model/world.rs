@@ -271,6 +271,64 @@ pub struct World {
     /// Run-long counts.
     pub ledger: Ledger,
     pub scratch: Scratch,
+    /// The order rules go through an agent's ties in (docs/model.md 7.11).
+    pub neighbour_order: NeighbourOrder,
+}
+
+/// The order in which rules that sum or compare over an agent's ties go through them:
+/// ascending neighbour id, or an order listed at setup (a lattice's offsets in reading
+/// order, as Mesa's grids list neighbours). Floating-point sums and ties between equal
+/// payoffs depend on it.
+///
+/// Invariant: a listed order holds, for every agent, exactly the views of that agent's
+/// range in [`Graph::views`]; it is valid for the graph it was made for only, so
+/// [`World::apply_tie_changes`] drops it when the graph changes.
+#[derive(Clone, Debug, Default)]
+pub struct NeighbourOrder {
+    /// Per view position (as in `graph.targets()`), the view visited there; empty for
+    /// ascending id.
+    listed: Vec<u32>,
+}
+
+impl NeighbourOrder {
+    /// An order listing, for each agent in turn, the views of its range. `listed` must hold
+    /// a permutation of every agent's view range at that range's position.
+    pub fn listed(graph: &Graph, listed: Vec<u32>) -> NeighbourOrder {
+        assert_eq!(listed.len(), graph.view_count(), "one entry per view");
+        debug_assert!((0..graph.agent_count() as AgentId).all(|agent| {
+            let range = graph.views(agent);
+            let mut seen: Vec<u32> = listed[range.clone()].to_vec();
+            seen.sort_unstable();
+            seen.iter().map(|&v| v as usize).eq(range)
+        }));
+        NeighbourOrder { listed }
+    }
+
+    /// The views of `agent`, in this order.
+    pub fn views<'a>(&'a self, graph: &Graph, agent: AgentId) -> ViewsInOrder<'a> {
+        let range = graph.views(agent);
+        if self.listed.is_empty() {
+            ViewsInOrder::Ascending(range)
+        } else {
+            ViewsInOrder::Listed(self.listed[range].iter())
+        }
+    }
+}
+
+/// Iterator of [`NeighbourOrder::views`].
+pub enum ViewsInOrder<'a> {
+    Ascending(std::ops::Range<usize>),
+    Listed(std::slice::Iter<'a, u32>),
+}
+
+impl Iterator for ViewsInOrder<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            ViewsInOrder::Ascending(range) => range.next(),
+            ViewsInOrder::Listed(views) => views.next().map(|&v| v as usize),
+        }
+    }
 }
 
 impl World {
@@ -351,6 +409,7 @@ impl World {
             }
         }
         self.graph = graph;
+        self.neighbour_order = NeighbourOrder::default();
         self.views = views;
         scratch.breaks.clear();
         scratch.new_ties.clear();

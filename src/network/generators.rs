@@ -140,6 +140,48 @@ pub fn lattice(
     Ok(edges)
 }
 
+/// The offsets (dx, dy) of a neighbourhood in reading order, dx first, from −1 to 1:
+/// (−1,−1), (−1,0), (−1,1), (0,−1), (0,1), (1,−1), (1,0), (1,1) for Moore, and the four
+/// orthogonal ones in the same order for von Neumann. This is the order in which Mesa's
+/// `OrthogonalMooreGrid` and `OrthogonalVonNeumannGrid` list a cell's neighbours.
+pub fn neighbourhood_offsets(neighbourhood: Neighbourhood) -> &'static [(isize, isize)] {
+    match neighbourhood {
+        Neighbourhood::Moore => &[
+            (-1, -1),
+            (-1, 0),
+            (-1, 1),
+            (0, -1),
+            (0, 1),
+            (1, -1),
+            (1, 0),
+            (1, 1),
+        ],
+        Neighbourhood::VonNeumann => &[(-1, 0), (0, -1), (0, 1), (1, 0)],
+    }
+}
+
+/// The neighbours of cell (x, y) of a [`lattice`] (agent `y * width + x`), in the order of
+/// [`neighbourhood_offsets`]; a cell reached twice (tiny tori) is listed where it is first
+/// reached, and the cell itself never.
+pub fn lattice_neighbours(
+    (x, y): (usize, usize),
+    (width, height): (usize, usize),
+    neighbourhood: Neighbourhood,
+    boundary: Boundary,
+) -> Vec<AgentId> {
+    let here = (y * width + x) as AgentId;
+    let mut listed: Vec<AgentId> = Vec::with_capacity(8);
+    for &offset in neighbourhood_offsets(neighbourhood) {
+        if let Some((nx, ny)) = lattice_step((x, y), offset, (width, height), boundary) {
+            let there = (ny * width + nx) as AgentId;
+            if there != here && !listed.contains(&there) {
+                listed.push(there);
+            }
+        }
+    }
+    listed
+}
+
 /// The cell one step `(dx, dy)` from `(x, y)`, or `None` past a fixed border.
 fn lattice_step(
     (x, y): (usize, usize),

@@ -22,6 +22,9 @@ pub struct Manifest {
     /// Where the scenario came from (file path or preset) and the overrides applied.
     pub source: String,
     pub overrides: Vec<String>,
+    /// The `--initial-moves` file as given, if any (copied to `initial_moves.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_moves: Option<String>,
     pub seed: u64,
     pub replicates: u32,
     pub steps: u32,

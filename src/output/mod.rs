@@ -94,6 +94,12 @@ pub fn write_run_files(
     write_file(&root.join("summary.csv"), |out| {
         tables::write_summary(out, summary)
     })?;
+    if let Some(moves) = &scenario.initial_moves {
+        write_file(&root.join("initial_moves.csv"), |out| {
+            out.write_all(moves.text.as_bytes())
+        })?;
+        files.push("initial_moves.csv".into());
+    }
     let networks = folder.subfolder("networks")?;
     let snapshots = recorders
         .first()

@@ -11,6 +11,7 @@
 
 mod error;
 pub mod games;
+pub mod initial_moves;
 pub mod presets;
 pub mod schema;
 pub mod school;
@@ -23,6 +24,7 @@ pub use error::{ScenarioError, ScenarioErrorKind};
 pub use games::{
     GameProblem, GameSettings, GameSpec, resolve_conflict_game, resolve_game, unused_game_keys,
 };
+pub use initial_moves::InitialMoves;
 pub use schema::*;
 pub use school::*;
 pub use source::Source;
@@ -54,6 +56,17 @@ pub fn load(
         source,
         overrides: overrides.to_vec(),
     })
+}
+
+impl LoadedScenario {
+    /// Reads `--initial-moves FILE.csv` into the scenario, after checking it against the
+    /// scenario's lattice.
+    pub fn with_initial_moves(mut self, path: &std::path::Path) -> Result<Self, ScenarioError> {
+        let moves = InitialMoves::read(path)?;
+        moves.check(&self.scenario)?;
+        self.scenario.initial_moves = Some(moves);
+        Ok(self)
+    }
 }
 
 /// Loads and validates a scenario given as TOML text, e.g. by a program that builds it;

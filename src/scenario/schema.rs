@@ -65,6 +65,10 @@ pub struct Scenario {
     pub diffusion: Diffusion,
     #[serde(default)]
     pub outcomes: Outcomes,
+    /// Starting moves of lattice cells from `--initial-moves FILE.csv`; not a key of the
+    /// file format (the run folder keeps a copy as `initial_moves.csv`).
+    #[serde(skip)]
+    pub initial_moves: Option<super::initial_moves::InitialMoves>,
 }
 
 /// Chance per step that a tie is active when `[contacts]` does not say (no table, or a
@@ -480,9 +484,35 @@ pub struct LearningSettings {
     pub exploration: f64,
     /// Conformity: share of the gap to the neighbours' norm closed per round, in [0, 1].
     pub conformity_rate: f64,
-    /// What is compared: `per_game` (payoff per game in the round) or `total` (the sum,
-    /// which favours agents with many ties, as in Santos & Pacheco).
+    /// What is compared: `per_game` (payoff per game in the round), `total` (the sum,
+    /// which favours agents with many ties, as in Santos & Pacheco) or `cumulative` (the
+    /// sum since step 1, never reset, as Mesa's pd_grid keeps its scores).
     pub payoff: PayoffMeasureSetting,
+    /// `imitate_best` when the best neighbour's payoff equals one's own: `keep_own`
+    /// (Nowak & May) or `copy_neighbour` (Mesa's pd_grid, which lists the agent itself
+    /// after its neighbours and takes the first best).
+    pub equal_payoffs: EqualPayoffs,
+    /// Whether a learning round comes `after_games` of its step (DESIGN §5) or
+    /// `before_games` (Mesa's pd_grid: choose the move from the scores so far, then play).
+    pub timing: LearningTiming,
+}
+
+/// `learning.equal_payoffs`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EqualPayoffs {
+    #[default]
+    KeepOwn,
+    CopyNeighbour,
+}
+
+/// `learning.timing`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LearningTiming {
+    #[default]
+    AfterGames,
+    BeforeGames,
 }
 
 /// `learning.payoff`.
@@ -491,6 +521,7 @@ pub struct LearningSettings {
 pub enum PayoffMeasureSetting {
     Total,
     PerGame,
+    Cumulative,
 }
 
 impl Default for LearningSettings {
@@ -502,6 +533,8 @@ impl Default for LearningSettings {
             exploration: 0.01,
             conformity_rate: 0.2,
             payoff: PayoffMeasureSetting::PerGame,
+            equal_payoffs: EqualPayoffs::KeepOwn,
+            timing: LearningTiming::AfterGames,
         }
     }
 }

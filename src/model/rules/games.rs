@@ -6,7 +6,9 @@
 //!    chance is the role pair's contact chance × `world.contact_factor` (a school closure),
 //!    × `policy.governance.outside_contact_factor()` on ties that join a member of the
 //!    school with an outsider;
-//! 2. *play*: each agent reads its partner's recorded action through the reverse view,
+//! 2. *play*: each agent, going through its ties in the world's neighbour order (which
+//!    fixes the order of the floating-point payoff sum, then self-play last), reads its
+//!    partner's recorded action through the reverse view,
 //!    collects its payoff, perceives the partner's action (misread with chance
 //!    `misread × (1 − transparency)`), and updates its belief, memory and tie strength.
 //!
@@ -104,6 +106,7 @@ fn play(world: &mut World, context: &StepContext) {
         views,
         agents,
         scratch,
+        neighbour_order,
         ..
     } = world;
     let view_pieces = split_views(graph.offsets(), &blocks, views);
@@ -136,7 +139,7 @@ fn play(world: &mut World, context: &StepContext) {
                 .streams
                 .rng(Purpose::Misread, context.step as u64, i as u64);
             let (mut payoff, mut played) = (0.0, 0u32);
-            for v in graph.views(agent) {
+            for v in neighbour_order.views(graph, agent) {
                 let view = &mut block.views[v - first_view];
                 let Some(own) = records[v].action() else {
                     view.strength -= (context.params.ties.decay * view.strength as f64) as f32;

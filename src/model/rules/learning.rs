@@ -1,18 +1,28 @@
 //! Learning (DESIGN §5 step 6): every `learning.every` steps agents revise their strategy
 //! and norm, synchronously: all read the same start-of-round state, then all write.
 //!
-//! The payoff compared is the round's total or its payoff per game (`learning.payoff`).
+//! The round comes after the step's games ([`Learning`], phase 6) or, with
+//! `learning.timing = "before_games"`, before them ([`LearningBeforeGames`], listed right
+//! after the interventions): the strategy played at step t is then chosen from the payoffs
+//! up to t − 1, as in Mesa's pd_grid. Exactly one of the two acts in a run.
+//!
+//! The payoff compared is the round's total, its payoff per game, or the total since step 1
+//! (`learning.payoff`). Neighbours are gone through in the world's [`NeighbourOrder`].
 //! - `fermi`: copy a uniformly drawn neighbour's strategy and norm with chance
 //!   1 / (1 + exp((own − neighbour) / temperature)).
-//! - `imitate_best`: copy the neighbour with the highest payoff if it is strictly higher
-//!   than one's own; among equal best neighbours the one with the lowest id.
+//! - `imitate_best`: take the first neighbour with the highest payoff; copy it if it is
+//!   strictly higher than one's own (`equal_payoffs = "keep_own"`) or unless one's own is
+//!   strictly higher (`"copy_neighbour"`).
 //! - `conformity`: the norm closes `conformity_rate` of the gap to the trust-weighted mean
 //!   norm of the neighbours; with chance `conformity_rate` the strategy becomes the most
 //!   common among the neighbours (one's own if it is among the most common, else the
 //!   first seen in id order).
 //!
 //! Then, with chance `exploration`, the strategy is replaced by one drawn uniformly from
-//! the strategies the scenario mentions. Round payoffs restart from zero.
+//! the strategies the scenario mentions. Round payoffs restart from zero, except
+//! cumulative ones.
+//!
+//! [`NeighbourOrder`]: crate::model::world::NeighbourOrder
 
 use crate::engine::parallel::{agent_blocks, map_blocks};
 use crate::engine::schedule::{Phase, Rule, StepContext};
@@ -21,9 +31,9 @@ use crate::model::params::PayoffMeasure;
 use crate::model::strategy::Strategy;
 use crate::model::world::World;
 use crate::network::AgentId;
-use crate::scenario::LearningRule;
+use crate::scenario::{EqualPayoffs, LearningRule, LearningTiming};
 
-/// Strategy and norm learning.
+/// Strategy and norm learning after the step's games (`learning.timing = "after_games"`).
 pub struct Learning;
 
 impl Rule for Learning {
@@ -36,24 +46,53 @@ impl Rule for Learning {
     }
 
     fn apply(&self, world: &mut World, context: &StepContext) {
-        let learning = &context.params.learning;
-        if context.step % learning.every != 0 {
-            return;
+        if context.params.learning.timing == LearningTiming::AfterGames {
+            learning_round(world, context);
         }
-        let n = world.agents.count();
-        if learning.rule != LearningRule::None || learning.exploration > 0.0 {
-            let payoffs = compared_payoffs(world, context.params.payoff_measure);
-            let world_ref = &*world;
-            let revised = map_blocks(n, agent_blocks(n), |_, block| {
-                block
-                    .map(|i| revise(world_ref, context, &payoffs, i as AgentId))
-                    .collect::<Vec<_>>()
-            });
-            for (i, (strategy, norm)) in revised.into_iter().flatten().enumerate() {
-                world.agents.strategy[i] = strategy;
-                world.agents.norm[i] = norm;
-            }
+    }
+}
+
+/// Strategy and norm learning before the step's games (`learning.timing =
+/// "before_games"`); listed after the interventions, in their phase.
+pub struct LearningBeforeGames;
+
+impl Rule for LearningBeforeGames {
+    fn name(&self) -> &'static str {
+        "learning_before_games"
+    }
+
+    fn phase(&self) -> Phase {
+        Phase::Interventions
+    }
+
+    fn apply(&self, world: &mut World, context: &StepContext) {
+        if context.params.learning.timing == LearningTiming::BeforeGames {
+            learning_round(world, context);
         }
+    }
+}
+
+/// One learning round, if this step has one.
+fn learning_round(world: &mut World, context: &StepContext) {
+    let learning = &context.params.learning;
+    if context.step % learning.every != 0 {
+        return;
+    }
+    let n = world.agents.count();
+    if learning.rule != LearningRule::None || learning.exploration > 0.0 {
+        let payoffs = compared_payoffs(world, context.params.payoff_measure);
+        let world_ref = &*world;
+        let revised = map_blocks(n, agent_blocks(n), |_, block| {
+            block
+                .map(|i| revise(world_ref, context, &payoffs, i as AgentId))
+                .collect::<Vec<_>>()
+        });
+        for (i, (strategy, norm)) in revised.into_iter().flatten().enumerate() {
+            world.agents.strategy[i] = strategy;
+            world.agents.norm[i] = norm;
+        }
+    }
+    if context.params.payoff_measure != PayoffMeasure::Cumulative {
         world.agents.round_payoff.iter_mut().for_each(|p| *p = 0.0);
         world.agents.round_games.iter_mut().for_each(|g| *g = 0);
     }
@@ -62,7 +101,7 @@ impl Rule for Learning {
 fn compared_payoffs(world: &World, measure: PayoffMeasure) -> Vec<f64> {
     let agents = &world.agents;
     match measure {
-        PayoffMeasure::Total => agents.round_payoff.clone(),
+        PayoffMeasure::Total | PayoffMeasure::Cumulative => agents.round_payoff.clone(),
         PayoffMeasure::PerGame => agents
             .round_payoff
             .iter()
@@ -107,7 +146,9 @@ fn revise(
                     own
                 }
             }
-            LearningRule::ImitateBest => imitate_best(world, payoffs, agent),
+            LearningRule::ImitateBest => {
+                imitate_best(world, payoffs, agent, learning.equal_payoffs)
+            }
             LearningRule::Conformity => conform(world, agent, learning.conformity_rate, &mut rng),
         }
     };
@@ -118,14 +159,28 @@ fn revise(
     (strategy, norm)
 }
 
-fn imitate_best(world: &World, payoffs: &[f64], agent: AgentId) -> (Strategy, f64) {
-    let mut best = agent as usize;
-    for &neighbour in world.graph.neighbours(agent) {
-        if payoffs[neighbour as usize] > payoffs[best] {
-            best = neighbour as usize;
+/// The strategy and norm of the first best-paid neighbour in neighbourhood order, or one's
+/// own: on equal payoffs as `equal` says.
+fn imitate_best(
+    world: &World,
+    payoffs: &[f64],
+    agent: AgentId,
+    equal: EqualPayoffs,
+) -> (Strategy, f64) {
+    let own = agent as usize;
+    let mut best: Option<usize> = None;
+    for v in world.neighbour_order.views(&world.graph, agent) {
+        let neighbour = world.graph.targets()[v] as usize;
+        if best.is_none_or(|b| payoffs[neighbour] > payoffs[b]) {
+            best = Some(neighbour);
         }
     }
-    (world.agents.strategy[best], world.agents.norm[best])
+    let chosen = match best {
+        Some(b) if payoffs[b] > payoffs[own] => b,
+        Some(b) if equal == EqualPayoffs::CopyNeighbour && payoffs[b] == payoffs[own] => b,
+        _ => own,
+    };
+    (world.agents.strategy[chosen], world.agents.norm[chosen])
 }
 
 fn conform(world: &World, agent: AgentId, rate: f64, rng: &mut impl Draw) -> (Strategy, f64) {

@@ -27,7 +27,7 @@ pub use diffusion::DiffusionRule;
 pub use evaluation::Evaluation;
 pub use games::PairwiseGames;
 pub use interventions::Interventions;
-pub use learning::Learning;
+pub use learning::{Learning, LearningBeforeGames};
 pub use lifecycle::SchoolYear;
 pub use network_change::NetworkChangeRule;
 pub use networking_events::NetworkingEvents;
@@ -41,6 +41,7 @@ use crate::engine::schedule::Rule;
 pub fn standard_rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(Interventions),
+        Box::new(LearningBeforeGames),
         Box::new(PairwiseGames),
         Box::new(NewcomerGames),
         Box::new(GroupActivities),
