@@ -170,7 +170,6 @@ fn run_command(args: RunArgs) -> CommandResult {
             (EXIT_FAILURE, e.to_string())
         }
     })?;
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     out!(
         "Ran {}: {} agents, {} × {} in {:.1} s on {}.",
         loaded.scenario.run.name,
@@ -194,6 +193,11 @@ fn run_command(args: RunArgs) -> CommandResult {
     out!("Results in {}", outcome.folder.display());
     out!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
     Ok(())
+}
+
+/// `n word`, with an `s` unless n is 1.
+fn plural(n: u64, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A number for people: whole numbers as such, large ones without decimals, others to 3.
@@ -251,12 +255,12 @@ fn validate_command(files: &[String]) -> CommandResult {
             Ok(loaded) => {
                 let s = &loaded.scenario;
                 out!(
-                    "ok: {} ({} agents, {} network, {} steps × {} replicates)",
+                    "ok: {} ({} agents, {} network, {} × {})",
                     loaded.source.origin(),
                     s.agent_count(),
                     s.network.kind.name(),
-                    s.run.steps,
-                    s.run.replicates
+                    plural(s.run.steps as u64, "step"),
+                    plural(s.run.replicates as u64, "replicate"),
                 );
             }
             Err(err) => {
