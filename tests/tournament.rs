@@ -201,3 +201,28 @@ fn bad_arguments_exit_2_with_a_clear_message_and_write_nothing() {
     assert_eq!(entries(&occupied), ["keep.txt"]);
     assert_eq!(entries(dir.path()), ["taken"], "no partial folder left");
 }
+
+#[test]
+fn tit_for_tat_wins_the_noiseless_round_robin_of_the_ten_strategies() {
+    // Axelrod's classic result, for our ten strategies with the defaults (200 turns,
+    // 3,0,5,1, 10 repetitions, seed 42). Measured: tft 2.5842, grudger 2.5611, gtft 2.5306,
+    // tf2t 2.4856 per turn; over seeds 1–20 the same four led in the same order every time.
+    let dir = tempfile::tempdir().unwrap();
+    let strategies = "allc,alld,tft,stft,tf2t,grudger,wsls,alternator,gtft,random";
+    let args = [
+        "tournament",
+        "--strategies",
+        strategies,
+        "--no-plots",
+        "--out",
+        "r",
+    ];
+    let result = gotong(dir.path(), &args);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let ranking = read(&dir.path().join("r"), "ranking.csv");
+    let top: Vec<&str> = (ranking.lines().skip(1).take(4))
+        .map(|line| line.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(top, ["tft", "grudger", "gtft", "tf2t"], "{ranking}");
+    assert!(ranking.contains("1,tft,2.584166666666666"), "{ranking}");
+}
