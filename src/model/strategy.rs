@@ -95,13 +95,6 @@ impl Strategy {
         }
     }
 
-    /// Whether the strategy draws random numbers (`gtft`, `random`, `conditional`).
-    pub fn is_stochastic(self) -> bool {
-        matches!(
-            self,
-            Strategy::Conditional | Strategy::Gtft { .. } | Strategy::Random { .. }
-        )
-    }
 
     /// Position in [`STRATEGY_NAMES`], for per-strategy tallies.
     pub fn family_index(self) -> usize {
