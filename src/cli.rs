@@ -5,8 +5,10 @@
 //! Must never: hold logic a library user would need; each command calls one library
 //! function and renders its result or error.
 
+use crate::experiment::tournament::TournamentSpec;
 use crate::run::{self, RunRequest};
 use crate::scenario::{self, presets};
+use crate::tournament::{self, TournamentRequest};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -64,6 +66,8 @@ enum Command {
     },
     /// List the built-in scenarios (presets).
     List,
+    /// Play an Axelrod-style round robin of strategies: every pair, and each against a copy of itself.
+    Tournament(TournamentArgs),
     /// Write a fully commented scenario to edit.
     Init {
         /// Where to write it (an existing file is never overwritten).
@@ -107,12 +111,54 @@ struct RunArgs {
     initial_moves: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct TournamentArgs {
+    /// Comma-separated strategies: allc, alld, tft, stft, tf2t, grudger, wsls, alternator, gtft, gtft(g), random, random(p).
+    #[arg(long, value_name = "LIST")]
+    strategies: String,
+    /// Turns per match.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    turns: u32,
+    /// The prisoner's dilemma as R,S,T,P (T > R > P > S).
+    #[arg(
+        long,
+        value_name = "R,S,T,P",
+        default_value = "3,0,5,1",
+        allow_hyphen_values = true
+    )]
+    payoffs: String,
+    /// Chance in [0, 1] that each intended action is flipped.
+    #[arg(
+        long,
+        value_name = "P",
+        default_value_t = 0.0,
+        allow_hyphen_values = true
+    )]
+    noise: f64,
+    /// How many times the whole round robin is played.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    repetitions: u32,
+    /// Master seed, 0 to 2^63 − 1 (noise and the random strategies draw from it).
+    #[arg(long, value_name = "N", default_value_t = 42, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: u64,
+    /// Folder to create for the results (must not exist, or be empty). Default: output/tournament-<time>.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results are identical for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Skip the plot.
+    #[arg(long)]
+    no_plots: bool,
+}
+
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate { files } => validate_command(&files),
+        Command::Tournament(args) => tournament_command(args),
         Command::List => list_command(),
         Command::Init { path, preset } => init_command(&path, &preset),
     };
@@ -145,14 +191,8 @@ fn run_command(args: RunArgs) -> CommandResult {
         output_base: run::default_output_base(),
         plots: !args.no_plots,
     };
-    let threads = args
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| (EXIT_FAILURE, format!("cannot start {threads} threads: {e}")))?;
+    let pool = thread_pool(args.threads)?;
+    let threads = pool.current_num_threads();
     let total = loaded.scenario.run.replicates as u64 * loaded.scenario.run.steps as u64;
     let progress = DelayedProgress::new(total, args.quiet);
     stop_on_signals();
@@ -195,7 +235,67 @@ fn run_command(args: RunArgs) -> CommandResult {
     Ok(())
 }
 
-/// `n word`, with an `s` unless n is 1.
+fn tournament_command(args: TournamentArgs) -> CommandResult {
+    let spec = TournamentSpec::new(
+        &args.strategies,
+        args.turns,
+        &args.payoffs,
+        args.noise,
+        args.repetitions,
+        args.seed,
+    )
+    .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    let request = TournamentRequest {
+        out: args.out,
+        output_base: run::default_output_base(),
+        plots: !args.no_plots,
+    };
+    let pool = thread_pool(args.threads)?;
+    let outcome = pool
+        .install(|| tournament::run_tournament(&spec, &request))
+        .map_err(|e| {
+            let code = if e.is_bad_input() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_FAILURE
+            };
+            (code, e.to_string())
+        })?;
+    let p = &spec.payoffs;
+    out!(
+        "Tournament of {} strategies: {} × {}, payoffs R={} S={} T={} P={}, noise {}, in {:.1} s on {}.",
+        spec.entrants.len(),
+        plural(spec.turns as u64, "turn"),
+        plural(spec.repetitions as u64, "repetition"),
+        p.reward,
+        p.sucker,
+        p.temptation,
+        p.punishment,
+        spec.noise,
+        outcome.seconds,
+        plural(pool.current_num_threads() as u64, "thread"),
+    );
+    out!("  rank  strategy        payoff per turn (median over repetitions, self-play excluded)");
+    for (name, row) in &outcome.ranking {
+        out!("  {:>4}  {name:<15} {:.4}", row.rank, row.median);
+    }
+    out!("Results in {}", outcome.folder.display());
+    out!("  {}", outcome.files.join(", "));
+    Ok(())
+}
+
+/// A pool of `threads` workers (default: all cores).
+fn thread_pool(threads: Option<u16>) -> Result<rayon::ThreadPool, (u8, String)> {
+    let threads = threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| (EXIT_FAILURE, format!("cannot start {threads} threads: {e}")))
+}
+
+/// `1 step`, `2 steps`.
 fn plural(n: u64, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

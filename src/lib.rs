@@ -16,7 +16,8 @@
 //! - [`observe`]: the metric registry and what a replicate records.
 //! - [`experiment`]: statistics over replicates.
 //! - [`output`]: run folders, CSV, GraphML, plots, the manifest.
-//! - [`run`]: `gotong run` as one library call; [`cli`]: the command line.
+//! - [`run`]: `gotong run` as one library call; [`tournament`]: `gotong tournament` (an
+//!   Axelrod-style round robin of the same strategies); [`cli`]: the command line.
 //!
 //! Determinism: the same scenario and seed give bit-identical data files with any number of
 //! threads; see [`engine::streams`] and [`engine::parallel`] for how.
@@ -30,3 +31,4 @@ pub mod observe;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod tournament;

@@ -81,6 +81,11 @@ pub enum Purpose {
     Sanction = 24,
     /// Onboarding of newcomers.
     Onboarding = 25,
+    /// A player's choice in a tournament match (stream: the match and the player; step:
+    /// the turn; replicate: the repetition).
+    TournamentAction = 26,
+    /// Noise in a tournament match: whether a player's intended action is flipped.
+    TournamentNoise = 27,
 }
 
 /// Keyed stream factory for one replicate of one run. Cheap to copy.

@@ -32,14 +32,22 @@ pub enum Strategy {
     Alld,
     /// Cooperate with probability `p` (in [0, 1]), independently each time.
     Random { p: f64 },
+    /// Suspicious tit for tat: defect first, then do what the partner did last.
+    Stft,
+    /// Tit for two tats: cooperate unless the partner's last two actions were both
+    /// defections (as perceived).
+    Tf2t,
+    /// Cooperate first, then do the opposite of its own last action: C, D, C, D...
+    Alternator,
 }
 
 /// Generosity of `gtft` when none is given: Nowak & Sigmund's value for the default
 /// prisoner's dilemma (3, 0, 5, 1): min(1 − (T−R)/(R−S), (R−P)/(T−P)) = 1/3.
 pub const DEFAULT_GENEROSITY: f64 = 1.0 / 3.0;
 
-/// Every strategy name, for messages that list what is valid.
-pub const STRATEGY_NAMES: [&str; 8] = [
+/// Every strategy name, for messages that list what is valid. New names go at the end:
+/// the position is the family index of per-strategy tallies.
+pub const STRATEGY_NAMES: [&str; 11] = [
     "conditional",
     "tft",
     "gtft",
@@ -48,7 +56,14 @@ pub const STRATEGY_NAMES: [&str; 8] = [
     "allc",
     "alld",
     "random",
+    "stft",
+    "tf2t",
+    "alternator",
 ];
+
+/// The families every run reports in `strategy_share` (the first eight names); the later
+/// ones are reported only by scenarios that use them, so older scenarios keep their files.
+pub const ALWAYS_REPORTED_FAMILIES: usize = 8;
 
 impl Strategy {
     /// The action toward a partner, given this agent's view of it, its trust in the partner
@@ -71,8 +86,15 @@ impl Strategy {
             Strategy::Allc => Action::Cooperate,
             Strategy::Alld => Action::Defect,
             Strategy::Random { p } => Action::cooperate_if(rng.chance(p)),
+            Strategy::Stft => partner_last.unwrap_or(Action::Defect),
+            Strategy::Tf2t => Action::cooperate_if(!view.memory.partner_defected_twice()),
+            Strategy::Alternator => view
+                .memory
+                .own_last()
+                .map_or(Action::Cooperate, Action::opposite),
         }
     }
+
 
     /// Position in [`STRATEGY_NAMES`], for per-strategy tallies.
     pub fn family_index(self) -> usize {
@@ -85,6 +107,9 @@ impl Strategy {
             Strategy::Allc => 5,
             Strategy::Alld => 6,
             Strategy::Random { .. } => 7,
+            Strategy::Stft => 8,
+            Strategy::Tf2t => 9,
+            Strategy::Alternator => 10,
         }
     }
 }
@@ -130,6 +155,9 @@ impl FromStr for Strategy {
             ("grudger", None) => Strategy::Grudger,
             ("allc", None) => Strategy::Allc,
             ("alld", None) => Strategy::Alld,
+            ("stft", None) => Strategy::Stft,
+            ("tf2t", None) => Strategy::Tf2t,
+            ("alternator", None) => Strategy::Alternator,
             ("random", p) => Strategy::Random {
                 p: p.unwrap_or(0.5),
             },
@@ -189,6 +217,9 @@ mod tests {
             "allc",
             "alld",
             "random(0.3)",
+            "stft",
+            "tf2t",
+            "alternator",
         ] {
             let strategy: Strategy = text.parse().unwrap();
             assert_eq!(strategy.to_string(), text);
@@ -260,6 +291,26 @@ mod tests {
         grudging.memory.remember(c, c);
         assert_eq!(Strategy::Grudger.choose(&grudging, 0.5, 0.5, &mut rng), d);
         assert_eq!(Strategy::Tft.choose(&grudging, 0.5, 0.5, &mut rng), c);
+        // Suspicious TFT opens with D, then copies.
+        assert_eq!(Strategy::Stft.choose(&fresh, 1.0, 1.0, &mut rng), d);
+        assert_eq!(
+            Strategy::Stft.choose(&view_after(Some(c), Some(d)), 0.5, 0.5, &mut rng),
+            c
+        );
+        // TF2T forgives one defection, not two in a row.
+        let once = view_after(Some(d), Some(c));
+        assert_eq!(Strategy::Tf2t.choose(&fresh, 0.5, 0.5, &mut rng), c);
+        assert_eq!(Strategy::Tf2t.choose(&once, 0.5, 0.5, &mut rng), c);
+        let mut twice = once;
+        twice.memory.remember(c, d);
+        assert_eq!(Strategy::Tf2t.choose(&twice, 0.5, 0.5, &mut rng), d);
+        // The alternator opens with C and flips its own last action.
+        assert_eq!(Strategy::Alternator.choose(&fresh, 0.5, 0.5, &mut rng), c);
+        assert_eq!(Strategy::Alternator.choose(&once, 0.5, 0.5, &mut rng), d);
+        assert_eq!(
+            Strategy::Alternator.choose(&view_after(Some(c), Some(d)), 0.5, 0.5, &mut rng),
+            c
+        );
     }
 
     #[test]

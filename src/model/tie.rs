@@ -86,7 +86,8 @@ impl StepRecord {
 
 /// What an agent remembers of its games with one partner, packed in a byte:
 /// bits 0–1 the partner's last action as perceived, bits 2–3 the agent's own last action,
-/// bit 4 whether the partner was ever perceived to defect (for `grudger`).
+/// bit 4 whether the partner was ever perceived to defect (for `grudger`), bit 5 whether
+/// the partner's action before the last was perceived as a defection (for `tf2t`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Memory(u8);
 
@@ -109,11 +110,21 @@ impl Memory {
         self.0 & 0b1_0000 != 0
     }
 
+    /// Whether the partner's last two actions were both perceived as defections.
+    #[inline]
+    pub fn partner_defected_twice(self) -> bool {
+        self.partner_last() == Some(Action::Defect) && self.0 & 0b10_0000 != 0
+    }
+
     /// Records one game: what this agent did and what it perceived the partner did.
     #[inline]
     pub fn remember(&mut self, own: Action, partner_perceived: Action) {
         let grudge = self.grudge() || partner_perceived == Action::Defect;
-        self.0 = partner_perceived.code() | (own.code() << 2) | ((grudge as u8) << 4);
+        let defected_before = self.partner_last() == Some(Action::Defect);
+        self.0 = partner_perceived.code()
+            | (own.code() << 2)
+            | ((grudge as u8) << 4)
+            | ((defected_before as u8) << 5);
     }
 }
 
@@ -224,6 +235,14 @@ mod tests {
         memory.remember(Action::Cooperate, Action::Cooperate);
         assert!(memory.grudge());
         assert_eq!(memory.partner_last(), Some(Action::Cooperate));
+        assert!(!memory.partner_defected_twice());
+        memory.remember(Action::Cooperate, Action::Defect);
+        assert!(!memory.partner_defected_twice(), "C then D is not twice");
+        memory.remember(Action::Cooperate, Action::Defect);
+        assert!(memory.partner_defected_twice());
+        memory.remember(Action::Defect, Action::Cooperate);
+        assert!(!memory.partner_defected_twice());
+        assert_eq!(memory.own_last(), Some(Action::Defect));
     }
 
     #[test]

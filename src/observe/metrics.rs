@@ -10,7 +10,7 @@ use super::Sink;
 use crate::engine::parallel::{agent_blocks, map_blocks};
 use crate::model::params::Params;
 use crate::model::role::{ROLE_COUNT, Role, TIE_KIND_COUNT, TieKind};
-use crate::model::strategy::STRATEGY_NAMES;
+use crate::model::strategy::{ALWAYS_REPORTED_FAMILIES, STRATEGY_NAMES, Strategy};
 use crate::model::world::{GroupSource, World};
 use crate::network::Graph;
 use crate::network::metrics as net;
@@ -547,9 +547,25 @@ fn strategy_share(o: &Observed, sink: &mut Sink) {
     if n == 0 {
         return;
     }
-    for (name, count) in STRATEGY_NAMES.iter().zip(counts) {
-        sink.push(*name, count as f64 / n as f64);
+    for (family, (name, count)) in STRATEGY_NAMES.iter().zip(counts).enumerate() {
+        if family < ALWAYS_REPORTED_FAMILIES || names_family(o.params, family) {
+            sink.push(*name, count as f64 / n as f64);
+        }
     }
+}
+
+/// Whether the scenario names a strategy of `family` with a positive share in some role's
+/// table or in the exploration pool (so its share is reported at every step).
+fn names_family(params: &crate::model::params::Params, family: usize) -> bool {
+    let named = |s: &Strategy| s.family_index() == family;
+    params.strategy_pool.iter().any(named)
+        || params.population.roles.values().any(|settings| {
+            settings
+                .strategy
+                .0
+                .iter()
+                .any(|(s, share)| *share > 0.0 && named(s))
+        })
 }
 
 fn group_contribution(o: &Observed, sink: &mut Sink) {

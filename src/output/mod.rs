@@ -11,6 +11,8 @@
 //! <run>/networks/*.graphml replicate 0 at the first and the last recorded step
 //! <run>/plots/*.png|svg    headline plots; plots/metrics/ one per metric
 //! ```
+//!
+//! A tournament folder (`gotong tournament`) is described in [`tournament`].
 
 pub mod charts;
 pub mod graphml;
@@ -19,6 +21,7 @@ pub mod manifest;
 pub mod plots;
 pub mod run_dir;
 pub mod tables;
+pub mod tournament;
 
 use crate::engine::streams::Streams;
 use crate::experiment::statistics::Summary;
