@@ -184,6 +184,8 @@ fn newcomer_degree(scenario: &Scenario) -> f64 {
             .unwrap_or_else(|| network.p.unwrap_or(0.0) * (n - 1.0)),
         NetworkKind::WattsStrogatz => network.k.unwrap_or(0) as f64,
         NetworkKind::BarabasiAlbert => 2.0 * network.m.unwrap_or(0) as f64,
+        NetworkKind::RandomRegular => network.degree.unwrap_or(0) as f64,
+        NetworkKind::Complete => n - 1.0,
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Roles: with the block model, agents are numbered role by role in canonical order (each
 //! role is a block). With role-blind generators (lattice, Erdős–Rényi, Watts–Strogatz,
-//! Barabási–Albert) the roles are shuffled over the network's positions, so no role sits
+//! Barabási–Albert, random regular, complete) the roles are shuffled over the network's positions, so no role sits
 //! in one region of a lattice or at the hubs of a scale-free network by construction.
 //! Attributes come from each agent's own stream, so they do not depend on other agents.
 
@@ -231,6 +231,10 @@ fn initial_ties(
         NetworkKind::BarabasiAlbert => {
             generators::barabasi_albert(n, network.m.unwrap_or(0) as usize, &mut rng)
         }
+        NetworkKind::RandomRegular => {
+            generators::random_regular(n, network.degree.unwrap_or(0) as usize, &mut rng)
+        }
+        NetworkKind::Complete => generators::complete(n),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Initial networks: square lattices, Erdős–Rényi, Watts–Strogatz, Barabási–Albert and the
-//! stochastic block model.
+//! Initial networks: square lattices, Erdős–Rényi, Watts–Strogatz, Barabási–Albert, the
+//! stochastic block model, random regular graphs and the complete graph (`regular.rs`).
 //!
 //! Owns: which pairs of agents `0..n` are tied before the first step, for each classic
 //! random-graph model, with networkx's definitions (same parameters, same structure, same
@@ -51,6 +51,16 @@ pub enum GeneratorError {
          got n = {n}, m = {m}"
     )]
     BarabasiAlbertTies { n: usize, m: usize },
+    #[error(
+        "random_regular needs n × degree even and degree < n (every agent has exactly `degree` \
+         ties, no self-ties, no double ties), got n = {n}, degree = {degree}"
+    )]
+    RegularDegree { n: usize, degree: usize },
+    #[error(
+        "a complete graph of {n} agents has {ties} ties; the most gotong builds is {max} \
+         (about 4,500 agents)"
+    )]
+    TooManyTies { n: usize, ties: u64, max: u64 },
     #[error("block {index} ({start}..{end}) ends before it starts")]
     ReversedBlock {
         index: usize,
@@ -543,6 +553,9 @@ fn check_probability(what: &'static str, value: f64) -> Result<(), GeneratorErro
         Err(GeneratorError::NotAProbability { what, value })
     }
 }
+
+mod regular;
+pub use regular::{MAX_COMPLETE_TIES, complete, random_regular};
 
 #[cfg(test)]
 mod tests;

@@ -232,6 +232,10 @@ pub enum NetworkKind {
     WattsStrogatz,
     /// Barabási–Albert: each newcomer attaches to `m` agents preferentially.
     BarabasiAlbert,
+    /// Random regular graph: every agent has exactly `degree` ties (uniform pairing).
+    RandomRegular,
+    /// Every pair tied: a well-mixed population.
+    Complete,
 }
 
 impl NetworkKind {
@@ -243,6 +247,8 @@ impl NetworkKind {
             NetworkKind::ErdosRenyi => "erdos_renyi",
             NetworkKind::WattsStrogatz => "watts_strogatz",
             NetworkKind::BarabasiAlbert => "barabasi_albert",
+            NetworkKind::RandomRegular => "random_regular",
+            NetworkKind::Complete => "complete",
         }
     }
 }
@@ -292,6 +298,8 @@ pub struct NetworkSettings {
     pub rewire: Option<f64>,
     /// barabasi_albert: ties each newcomer makes (>= 1).
     pub m: Option<u32>,
+    /// random_regular: ties of every agent (0 <= degree < agents, agents × degree even).
+    pub degree: Option<u32>,
 }
 
 impl Default for NetworkSettings {
@@ -308,6 +316,7 @@ impl Default for NetworkSettings {
             k: None,
             rewire: None,
             m: None,
+            degree: None,
         }
     }
 }
@@ -469,6 +478,9 @@ pub enum LearningRule {
     /// Accommodation: move the norm toward the neighbours' (trust-weighted) mean norm and,
     /// with chance `conformity_rate`, take the neighbours' most common strategy.
     Conformity,
+    /// Santos & Pacheco: copy a random neighbour who earned more with chance
+    /// (π_y − π_x) / (D · max(k_x, k_y)), D the game's largest minus smallest payoff.
+    Proportional,
 }
 
 /// `[learning]`: DESIGN §5 step 6.

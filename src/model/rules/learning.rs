@@ -17,6 +17,8 @@
 //!   norm of the neighbours; with chance `conformity_rate` the strategy becomes the most
 //!   common among the neighbours (one's own if it is among the most common, else the
 //!   first seen in id order).
+//! - `proportional`: Santos & Pacheco's imitation in proportion to the payoff difference
+//!   (`imitation.rs`).
 //!
 //! Then, with chance `exploration`, the strategy is replaced by one drawn uniformly from
 //! the strategies the scenario mentions. Round payoffs restart from zero, except
@@ -150,6 +152,9 @@ fn revise(
                 imitate_best(world, payoffs, agent, learning.equal_payoffs)
             }
             LearningRule::Conformity => conform(world, agent, learning.conformity_rate, &mut rng),
+            LearningRule::Proportional => {
+                super::imitation::proportional(world, context, payoffs, agent, &mut rng)
+            }
         }
     };
     let pool = &context.params.strategy_pool;

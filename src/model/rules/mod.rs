@@ -11,6 +11,7 @@ mod diffusion;
 mod evaluation;
 mod games;
 mod group_game;
+mod imitation;
 mod interventions;
 mod learning;
 mod lifecycle;

@@ -239,6 +239,8 @@ fn network_keys(kind: NetworkKind) -> &'static [&'static str] {
         NetworkKind::ErdosRenyi => &["p", "mean_degree"],
         NetworkKind::WattsStrogatz => &["k", "rewire"],
         NetworkKind::BarabasiAlbert => &["m"],
+        NetworkKind::RandomRegular => &["degree"],
+        NetworkKind::Complete => &[],
     }
 }
 
@@ -255,17 +257,20 @@ fn check_network(scenario: &Scenario) -> Result<(), Problem> {
         ("k", network.k.is_some()),
         ("rewire", network.rewire.is_some()),
         ("m", network.m.is_some()),
+        ("degree", network.degree.is_some()),
     ];
     let allowed = network_keys(network.kind);
     let kind_name = network.kind.name();
     for (key, present) in given {
         if present && !allowed.contains(&key) {
+            let takes = if allowed.is_empty() {
+                "no other keys".to_string()
+            } else {
+                allowed.join(", ")
+            };
             return problem(
                 format!("network.{key}"),
-                format!(
-                    "does not apply to network.kind = \"{kind_name}\", which takes: {}",
-                    allowed.join(", ")
-                ),
+                format!("does not apply to network.kind = \"{kind_name}\", which takes: {takes}"),
             );
         }
     }
@@ -324,7 +329,44 @@ fn check_network(scenario: &Scenario) -> Result<(), Problem> {
             }
             Ok(())
         }
+        NetworkKind::RandomRegular => check_random_regular(network.degree, agents),
+        NetworkKind::Complete => check_complete(agents),
     }
+}
+
+fn check_random_regular(degree: Option<u32>, agents: u64) -> Result<(), Problem> {
+    let Some(degree) = degree else {
+        return problem(
+            "network.degree",
+            "missing: say how many ties every agent has, e.g. degree = 4",
+        );
+    };
+    let degree = degree as u64;
+    if degree >= agents.max(1) || (agents * degree) % 2 != 0 {
+        return problem(
+            "network.degree",
+            format!(
+                "{degree} does not fit {agents} agents: it must be below the number of agents, \
+                 and agents × degree must be even (each tie has two ends)"
+            ),
+        );
+    }
+    Ok(())
+}
+
+fn check_complete(agents: u64) -> Result<(), Problem> {
+    let ties = agents * agents.saturating_sub(1) / 2;
+    if ties > crate::network::generators::MAX_COMPLETE_TIES {
+        return problem(
+            "network.kind",
+            format!(
+                "a complete graph of {agents} agents has {ties} ties; the most gotong builds is {} \
+                 (about 4,500 agents): use fewer agents, or random_regular / erdos_renyi",
+                crate::network::generators::MAX_COMPLETE_TIES
+            ),
+        );
+    }
+    Ok(())
 }
 
 fn check_lattice(scenario: &Scenario, agents: u64) -> Result<(), Problem> {
