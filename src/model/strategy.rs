@@ -95,7 +95,6 @@ impl Strategy {
         }
     }
 
-
     /// Position in [`STRATEGY_NAMES`], for per-strategy tallies.
     pub fn family_index(self) -> usize {
         match self {
