@@ -86,6 +86,9 @@ pub enum Purpose {
     TournamentAction = 26,
     /// Noise in a tournament match: whether a player's intended action is flipped.
     TournamentNoise = 27,
+    /// One elementary update of random sequential learning: which agent, and its draws
+    /// (stream: the update's index within the round).
+    SequentialLearning = 28,
 }
 
 /// Keyed stream factory for one replicate of one run. Cheap to copy.

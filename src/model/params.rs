@@ -189,7 +189,9 @@ fn newcomer_degree(scenario: &Scenario) -> f64 {
     }
 }
 
-fn strategy_pool(scenario: &Scenario) -> Vec<Strategy> {
+/// Every strategy some present role starts with (with a positive share), plus `alld` when
+/// `initial_defectors` > 0: what exploration draws from.
+pub fn strategy_pool(scenario: &Scenario) -> Vec<Strategy> {
     let mut pool: Vec<Strategy> = Vec::new();
     let present = scenario.role_counts();
     for (role, settings) in &scenario.population.roles {

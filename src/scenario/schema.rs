@@ -507,6 +507,20 @@ pub struct LearningSettings {
     /// Whether a learning round comes `after_games` of its step (DESIGN §5) or
     /// `before_games` (Mesa's pd_grid: choose the move from the scores so far, then play).
     pub timing: LearningTiming,
+    /// `synchronous` (all agents at once, from the payoffs of the step's games) or
+    /// `random_sequential` (one agent at a time, drawn at random, as many times as there
+    /// are agents, each from payoffs computed from the current strategies; only with
+    /// `allc` and `alld`).
+    pub update: LearningUpdate,
+}
+
+/// `learning.update`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LearningUpdate {
+    #[default]
+    Synchronous,
+    RandomSequential,
 }
 
 /// `learning.equal_payoffs`.
@@ -547,6 +561,7 @@ impl Default for LearningSettings {
             payoff: PayoffMeasureSetting::PerGame,
             equal_payoffs: EqualPayoffs::KeepOwn,
             timing: LearningTiming::AfterGames,
+            update: LearningUpdate::Synchronous,
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::network::AgentId;
 pub(super) fn proportional(
     world: &World,
     context: &StepContext,
-    payoffs: &[f64],
+    payoffs: &dyn Fn(usize) -> f64,
     agent: AgentId,
     rng: &mut impl Draw,
 ) -> (Strategy, f64) {
@@ -39,7 +39,7 @@ pub(super) fn proportional(
         return own;
     }
     let y = neighbours[rng.below(neighbours.len() as u64) as usize];
-    let gain = payoffs[y as usize] - payoffs[x];
+    let gain = payoffs(y as usize) - payoffs(x);
     if gain <= 0.0 {
         return own;
     }
@@ -124,7 +124,7 @@ mod tests {
                     context
                         .streams
                         .rng(crate::engine::streams::Purpose::Learning, step as u64, 1);
-                proportional(&world, &context, &payoffs, 1, &mut rng).0 == Strategy::Alld
+                proportional(&world, &context, &|i| payoffs[i], 1, &mut rng).0 == Strategy::Alld
             })
             .count();
         let share = copied as f64 / trials as f64;
@@ -139,7 +139,7 @@ mod tests {
             .streams
             .rng(crate::engine::streams::Purpose::Learning, 0, 0);
         assert_eq!(
-            proportional(&world, &context, &payoffs, 0, &mut rng).0,
+            proportional(&world, &context, &|i| payoffs[i], 0, &mut rng).0,
             Strategy::Alld
         );
     }

@@ -33,7 +33,7 @@ use crate::model::params::PayoffMeasure;
 use crate::model::strategy::Strategy;
 use crate::model::world::World;
 use crate::network::AgentId;
-use crate::scenario::{EqualPayoffs, LearningRule, LearningTiming};
+use crate::scenario::{EqualPayoffs, LearningRule, LearningTiming, LearningUpdate};
 
 /// Strategy and norm learning after the step's games (`learning.timing = "after_games"`).
 pub struct Learning;
@@ -81,12 +81,21 @@ fn learning_round(world: &mut World, context: &StepContext) {
         return;
     }
     let n = world.agents.count();
-    if learning.rule != LearningRule::None || learning.exploration > 0.0 {
+    if learning.update == LearningUpdate::RandomSequential {
+        super::sequential::round(world, context);
+    } else if learning.rule != LearningRule::None || learning.exploration > 0.0 {
         let payoffs = compared_payoffs(world, context.params.payoff_measure);
         let world_ref = &*world;
+        let payoff = |i: usize| payoffs[i];
         let revised = map_blocks(n, agent_blocks(n), |_, block| {
             block
-                .map(|i| revise(world_ref, context, &payoffs, i as AgentId))
+                .map(|i| {
+                    let mut rng =
+                        context
+                            .streams
+                            .rng(Purpose::Learning, context.step as u64, i as u64);
+                    revise(world_ref, context, &payoff, i as AgentId, &mut rng)
+                })
                 .collect::<Vec<_>>()
         });
         for (i, (strategy, norm)) in revised.into_iter().flatten().enumerate() {
@@ -119,18 +128,17 @@ fn compared_payoffs(world: &World, measure: PayoffMeasure) -> Vec<f64> {
     }
 }
 
-/// The strategy and norm of `agent` after this round.
-fn revise(
+/// The strategy and norm of `agent` after its revision, given each agent's compared
+/// payoff and the draws of this revision.
+pub(super) fn revise(
     world: &World,
     context: &StepContext,
-    payoffs: &[f64],
+    payoffs: &dyn Fn(usize) -> f64,
     agent: AgentId,
+    rng: &mut impl Draw,
 ) -> (Strategy, f64) {
     let learning = &context.params.learning;
     let i = agent as usize;
-    let mut rng = context
-        .streams
-        .rng(Purpose::Learning, context.step as u64, agent as u64);
     let own = (world.agents.strategy[i], world.agents.norm[i]);
     let neighbours = world.graph.neighbours(agent);
     let (mut strategy, norm) = if neighbours.is_empty() {
@@ -141,7 +149,7 @@ fn revise(
             LearningRule::Fermi => {
                 let model = neighbours[rng.below(neighbours.len() as u64) as usize] as usize;
                 let adopt =
-                    1.0 / (1.0 + ((payoffs[i] - payoffs[model]) / learning.temperature).exp());
+                    1.0 / (1.0 + ((payoffs(i) - payoffs(model)) / learning.temperature).exp());
                 if rng.chance(adopt) {
                     (world.agents.strategy[model], world.agents.norm[model])
                 } else {
@@ -151,9 +159,9 @@ fn revise(
             LearningRule::ImitateBest => {
                 imitate_best(world, payoffs, agent, learning.equal_payoffs)
             }
-            LearningRule::Conformity => conform(world, agent, learning.conformity_rate, &mut rng),
+            LearningRule::Conformity => conform(world, agent, learning.conformity_rate, rng),
             LearningRule::Proportional => {
-                super::imitation::proportional(world, context, payoffs, agent, &mut rng)
+                super::imitation::proportional(world, context, payoffs, agent, rng)
             }
         }
     };
@@ -168,7 +176,7 @@ fn revise(
 /// own: on equal payoffs as `equal` says.
 fn imitate_best(
     world: &World,
-    payoffs: &[f64],
+    payoffs: &dyn Fn(usize) -> f64,
     agent: AgentId,
     equal: EqualPayoffs,
 ) -> (Strategy, f64) {
@@ -176,13 +184,13 @@ fn imitate_best(
     let mut best: Option<usize> = None;
     for v in world.neighbour_order.views(&world.graph, agent) {
         let neighbour = world.graph.targets()[v] as usize;
-        if best.is_none_or(|b| payoffs[neighbour] > payoffs[b]) {
+        if best.is_none_or(|b| payoffs(neighbour) > payoffs(b)) {
             best = Some(neighbour);
         }
     }
     let chosen = match best {
-        Some(b) if payoffs[b] > payoffs[own] => b,
-        Some(b) if equal == EqualPayoffs::CopyNeighbour && payoffs[b] == payoffs[own] => b,
+        Some(b) if payoffs(b) > payoffs(own) => b,
+        Some(b) if equal == EqualPayoffs::CopyNeighbour && payoffs(b) == payoffs(own) => b,
         _ => own,
     };
     (world.agents.strategy[chosen], world.agents.norm[chosen])

@@ -19,6 +19,7 @@ mod network_change;
 mod networking_events;
 mod newcomer_games;
 mod programmes;
+mod sequential;
 mod solidarity;
 
 pub use activities::GroupActivities;

@@ -589,5 +589,39 @@ fn check_learning(scenario: &Scenario) -> Result<(), Problem> {
         );
     }
     in_unit("learning.exploration", learning.exploration)?;
-    in_unit("learning.conformity_rate", learning.conformity_rate)
+    in_unit("learning.conformity_rate", learning.conformity_rate)?;
+    check_sequential_update(scenario)
+}
+
+/// Random sequential updates compute payoffs from strategies, which only pure strategies
+/// determine, and from the payoffs of one moment, not a sum over steps.
+fn check_sequential_update(scenario: &Scenario) -> Result<(), Problem> {
+    use super::schema::{LearningUpdate, PayoffMeasureSetting};
+    use crate::model::strategy::Strategy;
+    let learning = &scenario.learning;
+    if learning.update != LearningUpdate::RandomSequential {
+        return Ok(());
+    }
+    if learning.payoff == PayoffMeasureSetting::Cumulative {
+        return problem(
+            "learning.payoff",
+            "`cumulative` cannot be used with learning.update = \"random_sequential\", which \
+             computes payoffs from the strategies of the moment: use `total` or `per_game`",
+        );
+    }
+    let pool = crate::model::params::strategy_pool(scenario);
+    if let Some(other) = pool
+        .iter()
+        .find(|s| !matches!(s, Strategy::Allc | Strategy::Alld))
+    {
+        return problem(
+            "learning.update",
+            format!(
+                "`random_sequential` computes payoffs from the strategies of the moment, which \
+                 only `allc` and `alld` fix, but the population starts with `{other}`: give \
+                 every role allc or alld, or use update = \"synchronous\""
+            ),
+        );
+    }
+    Ok(())
 }
