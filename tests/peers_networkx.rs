@@ -5,11 +5,14 @@
 //! Watts–Strogatz without rewiring are networkx's graphs tie for tie.
 //! Must never: skip for any reason other than a missing Python or an unreachable package
 //! index (see `support::python`); integers must match exactly, floats within 1e-12
-//! relative.
+//! relative (degree assortativity within [`ASSORTATIVITY_TOLERANCE`]), and a value
+//! networkx leaves undefined (NaN, or an exception) must be NaN here too.
 //!
-//! The test installs networkx itself (pinned, into `target/peers-venv`) and says so on
-//! stderr. networkx's side is `tests/peers/networkx_metrics.py`, run once per test on a
-//! list of jobs.
+//! The test installs networkx and numpy (which networkx's assortativity needs) itself,
+//! pinned, into `target/peers-venv`, and says so on stderr. networkx's side is
+//! `tests/peers/networkx_metrics.py`, run once per test on a list of jobs. With
+//! `-- --nocapture` the test prints both sides of the path-length and assortativity
+//! comparisons (the rows of docs/validation.md).
 
 mod support;
 
@@ -24,10 +27,27 @@ use support::python::{python_with, run_python, say};
 
 /// The networkx this comparison was written against.
 const NETWORKX: &str = "networkx==3.6.1";
+/// The numpy networkx's `degree_assortativity_coefficient` computes with.
+const NUMPY: &str = "numpy==2.4.6";
+
+/// Average shortest-path length must have networkx's bits: both sides divide two exact
+/// integers, correctly rounded (JSON is parsed with serde_json's `float_roundtrip`).
+const PATH_LENGTH_TOLERANCE: f64 = 0.0;
+
+/// Relative tolerance for degree assortativity against networkx. networkx computes it in
+/// floating point from the normalised mixing matrix, and its covariance Σ xy(e − ab)
+/// cancels: when r is near 0 its relative error grows (2.9e-12 measured on G(200, 0.05)
+/// seed 2, r = −2.1e-4), so 1e-12 does not hold there. Ours comes from exact integer sums
+/// and is checked against the exact rational value to [`EXACT_TOLERANCE`].
+const ASSORTATIVITY_TOLERANCE: f64 = 1e-9;
+
+/// Ours against a value computed in exact arithmetic and rounded once: our two
+/// conversions and one division round at most three times (3 × 2⁻⁵³ ≈ 3.3e-16).
+const EXACT_TOLERANCE: f64 = 1e-15;
 
 /// networkx's Python, or `None` after printing why the test is skipped.
 fn networkx() -> Option<PathBuf> {
-    match python_with(&[NETWORKX]) {
+    match python_with(&[NETWORKX, NUMPY]) {
         Ok(python) => Some(python),
         Err(skip) => {
             say(&format!("SKIPPED: {skip}"));
@@ -44,12 +64,14 @@ fn networkx_results(python: &Path, dir: &Path, jobs: &[Value]) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/networkx_metrics.py");
     let stdout = run_python(python, &script, &[&jobs_file]);
     let mut answer: Value = serde_json::from_str(&stdout).expect("networkx script prints JSON");
-    let version = answer["networkx"].as_str().unwrap_or("?");
-    assert_eq!(
-        format!("networkx=={version}"),
-        NETWORKX,
-        "the pinned networkx answered"
-    );
+    for (package, pinned) in [("networkx", NETWORKX), ("numpy", NUMPY)] {
+        let version = answer[package].as_str().unwrap_or("?");
+        assert_eq!(
+            format!("{package}=={version}"),
+            pinned,
+            "the pinned {package} answered"
+        );
+    }
     let results = answer["results"].take();
     let results: Vec<Value> = serde_json::from_value(results).expect("a list of results");
     assert_eq!(results.len(), jobs.len());
@@ -84,8 +106,17 @@ fn read_edges_csv(path: &Path) -> Vec<Edge> {
         .collect()
 }
 
+fn relative_difference(ours: f64, theirs: f64) -> f64 {
+    let scale = ours.abs().max(theirs.abs());
+    if scale == 0.0 {
+        0.0
+    } else {
+        (ours - theirs).abs() / scale
+    }
+}
+
 fn close(ours: f64, theirs: f64) -> bool {
-    (ours - theirs).abs() <= 1e-12 * ours.abs().max(theirs.abs())
+    relative_difference(ours, theirs) <= 1e-12
 }
 
 fn assert_float(ours: f64, theirs: &Value, what: &str) {
@@ -95,6 +126,23 @@ fn assert_float(ours: f64, theirs: &Value, what: &str) {
     assert!(
         close(ours, theirs),
         "{what}: ours {ours}, networkx {theirs}"
+    );
+}
+
+/// A value the `peer` may leave undefined (`null`): then ours must be NaN; otherwise
+/// within `tolerance` relative (0: the same bits). Prints both sides.
+fn assert_defined_alike(ours: f64, theirs: &Value, peer: &str, tolerance: f64, what: &str) {
+    let Some(theirs) = theirs.as_f64() else {
+        assert!(theirs.is_null(), "{what}: {peer} gave {theirs}");
+        assert!(ours.is_nan(), "{what}: ours {ours}, {peer} undefined");
+        eprintln!("{what}: {peer} undefined, ours NaN");
+        return;
+    };
+    let difference = relative_difference(ours, theirs);
+    eprintln!("{what}: {peer} {theirs:?}, ours {ours:?}, relative difference {difference:.1e}");
+    assert!(
+        difference <= tolerance,
+        "{what}: ours {ours}, {peer} {theirs}, relative difference {difference:e} > {tolerance:e}"
     );
 }
 
@@ -160,6 +208,28 @@ fn assert_metrics_match(name: &str, graph: &Graph, result: &Value) {
         &betweenness,
         &result["betweenness"],
         &format!("{name}: betweenness"),
+    );
+    assert_defined_alike(
+        metrics::average_shortest_path_length(graph),
+        &result["average_shortest_path_length"],
+        "networkx",
+        PATH_LENGTH_TOLERANCE,
+        &format!("{name}: average_shortest_path_length"),
+    );
+    let assortativity = metrics::degree_assortativity_coefficient(graph);
+    assert_defined_alike(
+        assortativity,
+        &result["degree_assortativity_coefficient"],
+        "networkx",
+        ASSORTATIVITY_TOLERANCE,
+        &format!("{name}: degree_assortativity_coefficient"),
+    );
+    assert_defined_alike(
+        assortativity,
+        &result["degree_assortativity_exact"],
+        "exact arithmetic",
+        EXACT_TOLERANCE,
+        &format!("{name}: degree_assortativity_coefficient"),
     );
 }
 
@@ -308,14 +378,18 @@ fn von_neumann_lattices_equal_grid_2d_graph() {
     }
 }
 
+/// The recorded value of `metric`/all for replicate 0 at `step`, from a run's timeseries;
+/// `None` when it was not recorded.
+fn recorded_if_any(timeseries: &str, step: u32, metric: &str) -> Option<f64> {
+    let prefix = format!("0,{step},{metric},all,");
+    let line = timeseries.lines().find(|l| l.starts_with(&prefix))?;
+    Some(line[prefix.len()..].parse().expect("a number"))
+}
+
 /// The recorded value of `metric`/all for replicate 0 at `step`, from a run's timeseries.
 fn recorded(timeseries: &str, step: u32, metric: &str) -> f64 {
-    let prefix = format!("0,{step},{metric},all,");
-    let line = timeseries
-        .lines()
-        .find(|l| l.starts_with(&prefix))
-        .unwrap_or_else(|| panic!("{prefix} recorded"));
-    line[prefix.len()..].parse().expect("a number")
+    recorded_if_any(timeseries, step, metric)
+        .unwrap_or_else(|| panic!("{metric} at step {step} recorded"))
 }
 
 #[test]
@@ -373,6 +447,33 @@ fn exported_networks_read_by_networkx_give_the_recorded_metrics() {
                 &result["average_clustering"],
                 &what("avg_clustering"),
             );
+            // The final network's metrics: at the last step only, NaN when undefined.
+            for (ours, theirs, tolerance) in [
+                (
+                    "average_shortest_path_length",
+                    "average_shortest_path_length",
+                    PATH_LENGTH_TOLERANCE,
+                ),
+                (
+                    "degree_assortativity",
+                    "degree_assortativity_coefficient",
+                    ASSORTATIVITY_TOLERANCE,
+                ),
+            ] {
+                let value = recorded_if_any(&timeseries, step, ours);
+                if step == 0 {
+                    assert_eq!(value, None, "{}", what(ours));
+                } else {
+                    let value = value.unwrap_or(f64::NAN);
+                    assert_defined_alike(
+                        value,
+                        &result[theirs],
+                        "networkx",
+                        tolerance,
+                        &what(ours),
+                    );
+                }
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Network metrics with networkx's definitions: triangles, clustering, transitivity,
-//! density, degree, connected components and betweenness centrality.
+//! density, degree, connected components, betweenness centrality, average shortest-path
+//! length on the largest component ([`distances`]) and degree assortativity
+//! ([`assortativity`]).
 //!
 //! Owns: how each metric of DESIGN §8 that depends only on the tie structure is computed, so
 //! that every number can be checked against networkx on the same graph (the peer test
@@ -11,13 +13,20 @@
 //! computed in parallel into a `Vec` in agent order and summed sequentially; betweenness sums
 //! per-block partial vectors in block order, with blocks fixed by the agent count (the
 //! invariant of [`crate::engine::parallel`]). Rayon's float `sum`/`reduce` is never used.
-//! Only integer counts (triangles) are added by threads in whatever order they run.
+//! Only integer counts (triangles, distance sums) are added by threads in whatever order
+//! they run.
 
 use crate::network::graph::{AgentId, Graph};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+pub mod assortativity;
+pub mod distances;
+
+pub use assortativity::degree_assortativity_coefficient;
+pub use distances::{average_shortest_path_length, average_shortest_path_length_in};
 
 /// Agents per rayon task for per-agent passes; the result does not depend on it.
 const MIN_AGENTS_PER_TASK: usize = 512;

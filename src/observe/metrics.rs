@@ -24,23 +24,33 @@ mod school;
 pub struct Observed<'a> {
     pub world: &'a World,
     pub params: &'a Params,
+    /// Whether this is the last step of the run: the costly final-network metrics
+    /// (O(agents × ties)) are recorded only then.
+    pub last_step: bool,
     active_graph: OnceCell<Option<Graph>>,
     triangles: OnceCell<Vec<u64>>,
     views: OnceCell<ViewTotals>,
-    largest_share: OnceCell<f64>,
+    components: OnceCell<net::Components>,
 }
 
 impl<'a> Observed<'a> {
-    /// Starts observing `world`.
+    /// Starts observing `world`; it is the run's last step when `world.step` is
+    /// `params.steps` (see [`Observed::at_last_step`] for runs cut shorter).
     pub fn new(world: &'a World, params: &'a Params) -> Observed<'a> {
         Observed {
             world,
             params,
+            last_step: world.step == params.steps,
             active_graph: OnceCell::new(),
             triangles: OnceCell::new(),
             views: OnceCell::new(),
-            largest_share: OnceCell::new(),
+            components: OnceCell::new(),
         }
+    }
+
+    /// The same observation, saying whether this is the last step of the run.
+    pub fn at_last_step(self, last_step: bool) -> Observed<'a> {
+        Observed { last_step, ..self }
     }
 
     /// The network of the active agents (agents who left are not nodes of it), numbered
@@ -72,10 +82,18 @@ impl<'a> Observed<'a> {
             .get_or_init(|| ViewTotals::of(self.world, self.params))
     }
 
+    fn components(&self) -> &net::Components {
+        self.components
+            .get_or_init(|| net::components(self.graph()))
+    }
+
+    /// Share of active agents in the largest component, in [0, 1]; 0 without agents.
     fn largest_share(&self) -> f64 {
-        *self
-            .largest_share
-            .get_or_init(|| net::largest_component_share(self.graph()))
+        let agents = self.graph().agent_count();
+        if agents == 0 {
+            return 0.0;
+        }
+        self.components().largest as f64 / agents as f64
     }
 }
 
@@ -155,6 +173,16 @@ pub static METRICS: &[MetricDef] = &[
         name: "largest_component_share",
         description: "share of agents in the largest connected component, in [0, 1]",
         compute: largest_component_share,
+    },
+    MetricDef {
+        name: "average_shortest_path_length",
+        description: "average shortest-path length in ties, over ordered pairs of agents of the largest connected component; 0 for one agent; recorded at the last step only (networkx average_shortest_path_length on the largest component)",
+        compute: average_shortest_path_length,
+    },
+    MetricDef {
+        name: "degree_assortativity",
+        description: "degree assortativity (Newman's r: correlation of the degrees at the two ends of a tie), in [-1, 1]; not recorded when every agent with ties has the same degree; recorded at the last step only (networkx degree_assortativity_coefficient)",
+        compute: degree_assortativity,
     },
     MetricDef {
         name: "mean_resources",
@@ -239,8 +267,8 @@ pub fn values_per_record_bound(roles: usize, activities: usize) -> u64 {
     let by_role = 7 * (1 + r) + 2 * newcomer;
     let pairs = 1 + r * (r + 1) / 2; // mean_trust
     let kinds = 1 + TIE_KIND_COUNT as u64; // ties, mean_strength
-    // conflict_ties .. largest_component_share, gini_resources, innovations, placements
-    let singles = 11;
+    // conflict_ties .. degree_assortativity, gini_resources, innovations, placements
+    let singles = 13;
     let school = 4 + 5 + 3; // learning_index, progress_index, closure: all and parts
     by_role + pairs + r * r + 2 * kinds + singles + school + STRATEGY_NAMES.len() as u64 + (1 + a)
 }
@@ -466,7 +494,20 @@ fn transitivity(o: &Observed, sink: &mut Sink) {
 }
 
 fn components(o: &Observed, sink: &mut Sink) {
-    sink.push("all", net::components(o.graph()).count as f64);
+    sink.push("all", o.components().count as f64);
+}
+
+fn average_shortest_path_length(o: &Observed, sink: &mut Sink) {
+    if o.last_step {
+        let length = net::average_shortest_path_length_in(o.graph(), o.components());
+        sink.push("all", length);
+    }
+}
+
+fn degree_assortativity(o: &Observed, sink: &mut Sink) {
+    if o.last_step {
+        sink.push("all", net::degree_assortativity_coefficient(o.graph()));
+    }
 }
 
 fn largest_component_share(o: &Observed, sink: &mut Sink) {

@@ -40,7 +40,9 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder; `keep_snapshots` keeps the network at the first and last recorded step.
+    /// A recorder for a run that ends at step `last_step`; `keep_snapshots` keeps the
+    /// network at step 0 and at `last_step`. Metrics of the final network (average
+    /// shortest-path length, degree assortativity) are recorded at `last_step` only.
     pub fn new(keep_snapshots: bool, last_step: u32) -> Recorder {
         Recorder {
             keep_snapshots,
@@ -74,7 +76,7 @@ impl Sink<'_> {
 impl Observer for Recorder {
     fn observe(&mut self, world: &World, params: &Params) {
         let step = world.step;
-        let observed = metrics::Observed::new(world, params);
+        let observed = metrics::Observed::new(world, params).at_last_step(step == self.last_step);
         for (index, metric) in METRICS.iter().enumerate() {
             let mut sink = Sink {
                 rows: &mut self.rows,
