@@ -366,3 +366,30 @@ fn self_interaction_belongs_to_the_default_game_only() {
         ],
     );
 }
+
+#[test]
+fn random_regular_degrees_that_cannot_be_built_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/validation/santos_pacheco_rr.toml"
+    );
+    let refused = |total: &str, degree: &str, needles: &[&str]| {
+        let total = format!("population.total={total}");
+        let degree = format!("network.degree={degree}");
+        let args = [scenario, "--set", &total, "--set", &degree];
+        assert_refused(dir.path(), &args, needles);
+    };
+    refused("999", "3", &["network.degree", "must be even"]);
+    refused(
+        "1000",
+        "1000",
+        &["network.degree", "below the number of agents"],
+    );
+    // 2.5·10⁹ ties would take tens of GB: refused before any memory is asked for.
+    refused(
+        "100000",
+        "50000",
+        &["network.degree", "2500000000 ties", "10000000"],
+    );
+}

@@ -81,21 +81,27 @@ pub fn lattice_shape(scenario: &Scenario) -> Option<LatticeShape> {
 }
 
 /// The neighbour order of a lattice as built: each cell's neighbours in the reading order
-/// of the offsets (docs/model.md 7.11), as Mesa lists them.
+/// of the offsets (docs/model.md 7.11), as Mesa lists them, then the cell's other ties (a
+/// student's parent, when the lattice holds both roles) in ascending id.
 fn lattice_order(graph: &Graph, shape: &LatticeShape) -> NeighbourOrder {
     let mut listed = Vec::with_capacity(graph.view_count());
+    let cells = (shape.width, shape.height);
     for y in 0..shape.height {
         for x in 0..shape.width {
             let agent = (y * shape.width + x) as AgentId;
-            let cells = (shape.width, shape.height);
-            for neighbour in
-                generators::lattice_neighbours((x, y), cells, shape.neighbourhood, shape.boundary)
-            {
+            let start = listed.len();
+            let lattice =
+                generators::lattice_neighbours((x, y), cells, shape.neighbourhood, shape.boundary);
+            for neighbour in lattice {
                 let view = graph
                     .find_view(agent, neighbour)
                     .expect("the lattice ties every cell to its neighbours");
                 listed.push(view as u32);
             }
+            let others: Vec<u32> = (graph.views(agent).map(|view| view as u32))
+                .filter(|view| !listed[start..].contains(view))
+                .collect();
+            listed.extend(others);
         }
     }
     NeighbourOrder::listed(graph, listed)
@@ -257,4 +263,49 @@ fn initial_views(graph: &Graph, params: &Params) -> Vec<ViewState> {
         ViewState::new(params.acquaintance_prior, params.ties.initial_strength);
         graph.view_count()
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lattice holding students and their parents has family ties beside the lattice's:
+    /// the order lists the lattice neighbours in reading order, then the family tie.
+    #[test]
+    fn lattice_order_lists_family_ties_after_the_lattice_neighbours() {
+        let scenario = crate::scenario::from_text(
+            "test",
+            "[population.student]\nshare = 0.5\n[population.parent]\nshare = 0.5\n\
+             [network]\nkind = \"lattice\"\nwidth = 4\nheight = 4\nneighbourhood = \"von_neumann\"\n\
+             [lifecycle]\nenabled = false\n",
+            &[],
+        )
+        .expect("a valid scenario");
+        let params = Params::new(&scenario);
+        let world = build_world(&scenario, &params, Streams::new(1, 0)).expect("builds");
+        let graph = &world.graph;
+        let mut family_ties = 0;
+        for agent in 0..16 {
+            let order: Vec<AgentId> = (world.neighbour_order.views(graph, agent))
+                .map(|view| graph.targets()[view])
+                .collect();
+            let (x, y) = (agent as usize % 4, agent as usize / 4);
+            let lattice = generators::lattice_neighbours(
+                (x, y),
+                (4, 4),
+                Neighbourhood::VonNeumann,
+                Boundary::Periodic,
+            );
+            assert_eq!(order[..lattice.len()], lattice[..], "agent {agent}");
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted,
+                graph.neighbours(agent),
+                "agent {agent}: each tie once"
+            );
+            family_ties += order.len() - lattice.len();
+        }
+        assert!(family_ties > 0, "some parent is not a lattice neighbour");
+    }
 }

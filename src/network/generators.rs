@@ -61,6 +61,16 @@ pub enum GeneratorError {
          (about 4,500 agents)"
     )]
     TooManyTies { n: usize, ties: u64, max: u64 },
+    #[error(
+        "a random regular graph of {n} agents with degree {degree} has {ties} ties; the most \
+         gotong builds is {max}"
+    )]
+    TooManyRegularTies {
+        n: usize,
+        degree: usize,
+        ties: u64,
+        max: u64,
+    },
     #[error("block {index} ({start}..{end}) ends before it starts")]
     ReversedBlock {
         index: usize,
@@ -555,7 +565,7 @@ fn check_probability(what: &'static str, value: f64) -> Result<(), GeneratorErro
 }
 
 mod regular;
-pub use regular::{MAX_COMPLETE_TIES, complete, random_regular};
+pub use regular::{MAX_COMPLETE_TIES, MAX_REGULAR_TIES, complete, random_regular};
 
 #[cfg(test)]
 mod tests;

@@ -91,6 +91,16 @@ impl InitialMoves {
             ));
         };
         let names: Vec<String> = header.split(',').map(|c| c.trim().to_lowercase()).collect();
+        if let Some(twice) = (names.iter().enumerate())
+            .find(|(k, name)| !name.is_empty() && names[..*k].contains(name))
+            .map(|(_, name)| name)
+        {
+            return Err(error(
+                header_line,
+                Some(twice),
+                format!("the header `{header}` names the column `{twice}` twice"),
+            ));
+        }
         let position = |name: &str| names.iter().position(|c| c == name);
         let (Some(xi), Some(yi), Some(mi)) = (position("x"), position("y"), position("move"))
         else {
@@ -122,7 +132,12 @@ impl InitialMoves {
                     error(
                         line,
                         Some(name),
-                        format!("`{}` is not a whole number ≥ 0", fields[index]),
+                        format!(
+                            "`{}` is not a cell coordinate: give a whole number from 0 to \
+                             the lattice's {} − 1",
+                            fields[index],
+                            if name == "x" { "width" } else { "height" }
+                        ),
                     )
                 })
             };
@@ -163,8 +178,8 @@ impl InitialMoves {
                 line: None,
                 key: None,
                 message: format!(
-                    "initial moves need a lattice (network.kind = \"lattice\"), but the scenario's network is {:?}",
-                    network.kind
+                    "initial moves need a lattice (network.kind = \"lattice\"), but the scenario's network is \"{}\"",
+                    network.kind.name()
                 ),
             });
         }
@@ -253,5 +268,24 @@ mod tests {
         let e = parse("x,y,move\n0,0\n").unwrap_err();
         assert!(e.to_string().contains("2 fields"), "{e}");
         assert!(parse("").is_err());
+        let e = parse("x,y,move\n99999999999999999999,0,C\n").unwrap_err();
+        assert!(
+            e.to_string().contains("from 0 to the lattice's width − 1"),
+            "{e}"
+        );
+        let e = parse("y,x,Y,move\n0,0,0,C\n").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("y")));
+        assert!(e.to_string().contains("names the column `y` twice"), "{e}");
+    }
+
+    #[test]
+    fn a_network_other_than_a_lattice_is_named_as_in_scenario_files() {
+        let scenario = crate::scenario::from_text("test", "extends = \"preset:classroom\"", &[])
+            .expect("the classroom preset");
+        let e = parse("x,y,move\n0,0,C\n")
+            .unwrap()
+            .check(&scenario)
+            .unwrap_err();
+        assert!(e.to_string().contains("network is \"sbm\""), "{e}");
     }
 }

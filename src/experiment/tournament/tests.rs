@@ -200,4 +200,11 @@ fn bad_settings_say_what_is_valid() {
         spec("tft,alld", "3,0,5,1", 1, f64::NAN, 1),
         TournamentError::Noise(_)
     ));
+    // 10⁶ repetitions of three would hold 9·10⁶ lines (accepted); of four, 1.6·10⁷.
+    assert!(TournamentSpec::new("tft,alld,allc", 1, "3,0,5,1", 0.0, 1_000_000, 0).is_ok());
+    let message = spec("tft,alld,allc,wsls", "3,0,5,1", 1, 0.0, 1_000_000).to_string();
+    assert!(
+        message.contains("16000000 lines") && message.contains("fewer --repetitions"),
+        "{message}"
+    );
 }

@@ -14,6 +14,11 @@ use std::collections::HashSet;
 /// well-mixed population is better modelled by other means than 10⁷ ties.
 pub const MAX_COMPLETE_TIES: u64 = 10_000_000;
 
+/// Most ties [`random_regular`] builds, as for [`complete`]: a run holds about 200 bytes per
+/// tie (one step of 2,000,000 agents of degree 10, 10⁷ ties, peaked at 2.1 GB on one
+/// thread), and the pairing itself keeps every stub and tie in memory.
+pub const MAX_REGULAR_TIES: u64 = MAX_COMPLETE_TIES;
+
 /// Restarts of [`random_regular`] before it gives up. For degree d ≪ n a pairing almost
 /// never fails (each attempt succeeds with probability close to 1), so reaching this limit
 /// means the parameters leave almost no simple graph to find.
@@ -43,7 +48,8 @@ pub fn complete(n: usize) -> Result<Vec<Edge>, GeneratorError> {
 /// and paired in order; a pair that would make a self-tie or a double tie is put back; the
 /// stubs put back are shuffled and paired again until none is left. If the stubs left can
 /// no longer make any valid pair, the attempt starts over (at most [`MAX_ATTEMPTS`] times).
-/// Requires n·`degree` even and `degree` < n (or `degree` = 0). Ties come back sorted.
+/// Requires n·`degree` even, `degree` < n (or `degree` = 0) and n·`degree`/2 at most
+/// [`MAX_REGULAR_TIES`]. Ties come back sorted.
 pub fn random_regular(
     n: usize,
     degree: usize,
@@ -52,6 +58,15 @@ pub fn random_regular(
     check_agent_count(n)?;
     if (n * degree) % 2 != 0 || (degree >= n && degree > 0) {
         return Err(GeneratorError::RegularDegree { n, degree });
+    }
+    let ties = n as u64 * degree as u64 / 2;
+    if ties > MAX_REGULAR_TIES {
+        return Err(GeneratorError::TooManyRegularTies {
+            n,
+            degree,
+            ties,
+            max: MAX_REGULAR_TIES,
+        });
     }
     for _ in 0..MAX_ATTEMPTS {
         if let Some(mut edges) = try_pairing(n, degree, rng) {
@@ -150,6 +165,13 @@ mod tests {
             Err(GeneratorError::RegularDegree { n: 5, degree: 3 })
         ));
         assert!(random_regular(4, 4, &mut rng(1)).is_err());
+        assert!(matches!(
+            random_regular(100_000, 50_000, &mut rng(1)),
+            Err(GeneratorError::TooManyRegularTies {
+                ties: 2_500_000_000,
+                ..
+            })
+        ));
     }
 
     #[test]

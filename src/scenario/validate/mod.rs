@@ -351,6 +351,19 @@ fn check_random_regular(degree: Option<u32>, agents: u64) -> Result<(), Problem>
             ),
         );
     }
+    let (ties, max) = (
+        agents * degree / 2,
+        crate::network::generators::MAX_REGULAR_TIES,
+    );
+    if ties > max {
+        return problem(
+            "network.degree",
+            format!(
+                "{agents} agents of degree {degree} make {ties} ties; the most gotong builds is \
+                 {max}: use fewer agents or a smaller degree"
+            ),
+        );
+    }
     Ok(())
 }
 
