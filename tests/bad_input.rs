@@ -83,6 +83,28 @@ fn unknown_keys_list_the_valid_ones_and_suggest() {
 }
 
 #[test]
+fn a_number_where_a_name_belongs_lists_the_valid_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_scenario(dir.path(), "name.toml", "[learning]\nrule = 3\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "name.toml:3:",
+            "key `learning.rule`",
+            "`3` is not a valid value",
+            "Valid values: none, fermi, imitate_best",
+        ],
+    );
+    let file = write_scenario(dir.path(), "kind.toml", "[network]\nkind = true\n");
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["kind.toml:3:", "key `network.kind`", "lattice"],
+    );
+}
+
+#[test]
 fn out_of_range_values_say_what_is_valid() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_scenario(dir.path(), "range.toml", "[policy]\ntransparency = 1.5\n");

@@ -84,11 +84,15 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
     let merged = source::merge(source, overrides)?;
     let locations = merged.locations;
     let value = toml::Value::Table(merged.table);
-    let mut scenario: Scenario = serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = path_to_string(err.path());
-        let message = err.inner().message().to_string();
-        located(&locations, serde_problem(path, message))
-    })?;
+    let mut scenario: Scenario =
+        serde_path_to_error::deserialize(value.clone()).map_err(|err| {
+            let path = path_to_string(err.path());
+            let mut message = err.inner().message().to_string();
+            if message.contains("unit variant, expected string only") {
+                message = not_a_name(&value, err.path()).unwrap_or(message);
+            }
+            located(&locations, serde_problem(path, message))
+        })?;
     if scenario.run.name.is_empty() {
         scenario.run.name = source.short_name();
     }
@@ -110,6 +114,32 @@ fn located(
         key: (!path.is_empty()).then_some(path),
         message,
     }
+}
+
+/// A key that takes one of some names was given something else (a number, `true`, a
+/// table): the TOML reader only says "invalid type: unit variant". To say what is valid,
+/// deserialize again with a name that cannot be valid in its place and read the list of
+/// valid names from that error.
+fn not_a_name(value: &toml::Value, path: &serde_path_to_error::Path) -> Option<String> {
+    use serde_path_to_error::Segment;
+    const PROBE: &str = "\u{1}";
+    let mut probe = value.clone();
+    let mut slot = &mut probe;
+    for segment in path.iter() {
+        slot = match segment {
+            Segment::Map { key } => slot.get_mut(key.as_str())?,
+            Segment::Seq { index } => slot.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    let given = std::mem::replace(slot, toml::Value::String(PROBE.into()));
+    let err = serde_path_to_error::deserialize::<_, Scenario>(probe).err()?;
+    let message = err.inner().message();
+    let (_, valid, _) = misnamed(message, &format!("unknown variant `{PROBE}"))?;
+    Some(format!(
+        "`{given}` is not a valid value: it must be one of these names, as text in quotes. \
+         Valid values: {valid}."
+    ))
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" (or variant) messages: the
