@@ -105,6 +105,40 @@ fn a_number_where_a_name_belongs_lists_the_valid_names() {
 }
 
 #[test]
+fn networks_too_large_to_build_are_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let standalone = |name: &str, body: &str| {
+        std::fs::write(dir.path().join(name), body).unwrap();
+        name.to_string()
+    };
+    let file = standalone(
+        "dense.toml",
+        "[population]\ntotal = 100000\n[population.student]\nshare = 1.0\n\
+         [network]\nkind = \"erdos_renyi\"\nmean_degree = 500\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &[
+            "dense.toml:7:",
+            "key `network.mean_degree`",
+            "25000000 ties",
+            "10000000",
+        ],
+    );
+    let file = standalone(
+        "empty.toml",
+        "[population.student]\nshare = 1.0\n[network]\nkind = \"lattice\"\nwidth = 0\n\
+         height = 5\n[lifecycle]\nenabled = false\n",
+    );
+    assert_refused(
+        dir.path(),
+        &[&file],
+        &["empty.toml:5:", "key `network.width`", "no cells"],
+    );
+}
+
+#[test]
 fn out_of_range_values_say_what_is_valid() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_scenario(dir.path(), "range.toml", "[policy]\ntransparency = 1.5\n");
