@@ -32,6 +32,11 @@ use rayon::prelude::*;
 /// 1.0 GB and wrote 490 MB, so this keeps a tournament near half a gigabyte.
 pub const MAX_PAIRWISE_LINES: u64 = 10_000_000;
 
+/// Most plays (turns × matches) of one tournament: at the measured 5.5 million plays per
+/// second on this project's 2-core machine, about half an hour. There is no progress bar
+/// or Ctrl-C handling, so a longer tournament is refused up front.
+pub const MAX_PLAYS: u64 = 10_000_000_000;
+
 /// One strategy in a tournament, with the name it was given on the command line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entrant {
@@ -79,6 +84,15 @@ pub enum TournamentError {
         strategies: usize,
         lines: u64,
     },
+    #[error(
+        "{turns} turns × {matches} matches would be {plays} plays; the most is {MAX_PLAYS} \
+         (about half an hour here): use fewer --turns or --repetitions"
+    )]
+    TooLong {
+        turns: u32,
+        matches: u64,
+        plays: u64,
+    },
 }
 
 impl TournamentSpec {
@@ -111,14 +125,24 @@ impl TournamentSpec {
                 lines,
             });
         }
-        Ok(TournamentSpec {
+        let spec = TournamentSpec {
             entrants,
             turns,
             payoffs,
             noise,
             repetitions,
             seed,
-        })
+        };
+        let matches = spec.match_count();
+        let plays = turns as u64 * matches;
+        if plays > MAX_PLAYS {
+            return Err(TournamentError::TooLong {
+                turns,
+                matches,
+                plays,
+            });
+        }
+        Ok(spec)
     }
 
     /// Number of matches: pairs and self-play, times repetitions.

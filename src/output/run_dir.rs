@@ -65,6 +65,16 @@ impl RunFolder {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        // A file where a folder of the path should be is the user's to fix (exit 2).
+        if let Some(file) = parent
+            .ancestors()
+            .find(|a| a.exists())
+            .filter(|a| !a.is_dir())
+        {
+            return Err(RunFolderError::NotAFolder {
+                path: file.to_path_buf(),
+            });
+        }
         fs::create_dir_all(parent).map_err(|source| RunFolderError::Create {
             path: parent.to_path_buf(),
             source,
@@ -298,5 +308,10 @@ mod tests {
             RunFolder::create(Some(&file), dir.path(), "s"),
             Err(RunFolderError::NotAFolder { .. })
         ));
+        // A file in the middle of the path is named, as bad input, and nothing is made.
+        match RunFolder::create(Some(&file.join("sub").join("run")), dir.path(), "s") {
+            Err(RunFolderError::NotAFolder { path }) => assert_eq!(path, file),
+            other => panic!("expected NotAFolder, got {other:?}"),
+        }
     }
 }

@@ -188,6 +188,12 @@ fn bad_settings_say_what_is_valid() {
         spec("tft,alld", "3,0,5,1", 0, 0.0, 1),
         TournamentError::Turns
     );
+    // 3 matches (two pairs of self-play and one between) × 10⁴ repetitions × 10⁹ turns.
+    let message = spec("tft,alld", "3,0,5,1", 1_000_000_000, 0.0, 10_000).to_string();
+    assert!(
+        message.contains("30000 matches") && message.contains("fewer --turns"),
+        "{message}"
+    );
     assert_eq!(
         spec("tft,alld", "3,0,5,1", 1, 0.0, 0),
         TournamentError::Repetitions
