@@ -137,10 +137,22 @@ impl FromStr for Strategy {
         let text = text.trim();
         let (name, argument) = match text.split_once('(') {
             Some((name, rest)) => {
-                let Some(inner) = rest.strip_suffix(')') else {
+                let Some((inner, after)) = rest.split_once(')') else {
                     return Err(format!("`{text}` is missing its closing `)`"));
                 };
-                (name.trim(), Some(parse_probability(text, inner)?))
+                if !after.trim().is_empty() {
+                    return Err(format!(
+                        "`{text}` has `{}` after its closing `)`",
+                        after.trim()
+                    ));
+                }
+                let name = name.trim();
+                if !matches!(name, "gtft" | "random") && STRATEGY_NAMES.contains(&name) {
+                    return Err(format!(
+                        "strategy `{name}` takes no parameter; only gtft(g) and random(p) do"
+                    ));
+                }
+                (name, Some(parse_probability(text, inner)?))
             }
             None => (text, None),
         };
@@ -160,11 +172,6 @@ impl FromStr for Strategy {
             ("random", p) => Strategy::Random {
                 p: p.unwrap_or(0.5),
             },
-            (known, Some(_)) if STRATEGY_NAMES.contains(&known) => {
-                return Err(format!(
-                    "strategy `{known}` takes no parameter; only gtft(g) and random(p) do"
-                ));
-            }
             (unknown, _) => {
                 let hint = crate::scenario::suggest(unknown, STRATEGY_NAMES)
                     .map(|s| format!(" (did you mean `{s}`?)"))
@@ -252,6 +259,10 @@ mod tests {
                 .unwrap_err()
                 .contains("closing")
         );
+        let error = "allc()".parse::<Strategy>().unwrap_err();
+        assert!(error.contains("`allc` takes no parameter"), "{error}");
+        let error = "gtft(0.1)x".parse::<Strategy>().unwrap_err();
+        assert!(error.contains("has `x` after its closing"), "{error}");
     }
 
     #[test]
