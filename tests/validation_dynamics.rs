@@ -6,50 +6,9 @@
 //! where it is asserted. Sized for release mode on two shared cores (each test well under a
 //! minute).
 
-use gotong::engine::{Observer, run_replicates};
-use gotong::model::params::Params;
-use gotong::model::strategy::Strategy;
-use gotong::model::world::World;
-use gotong::scenario::{self, Scenario};
-use std::sync::atomic::AtomicBool;
+mod common;
 
-/// The share of agents playing `allc` at every recorded step, as (step, share).
-#[derive(Default)]
-struct CooperatorShare(Vec<(u32, f64)>);
-
-impl Observer for CooperatorShare {
-    fn observe(&mut self, world: &World, _: &Params) {
-        let strategies = &world.agents.strategy;
-        let cooperators = strategies.iter().filter(|&&s| s == Strategy::Allc).count();
-        self.0
-            .push((world.step, cooperators as f64 / strategies.len() as f64));
-    }
-}
-
-/// `scenarios/validation/<file>` with `overrides` (`KEY=VALUE`).
-fn validation_scenario(file: &str, overrides: &[&str]) -> Scenario {
-    let path = format!("{}/scenarios/validation/{file}", env!("CARGO_MANIFEST_DIR"));
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::load(Some(&path), &overrides)
-        .unwrap_or_else(|e| panic!("{path}: {e}"))
-        .scenario
-}
-
-/// The cooperator share at every recorded step of every replicate of `scenario`.
-fn cooperator_shares(scenario: &Scenario) -> Vec<Vec<(u32, f64)>> {
-    let params = Params::new(scenario);
-    let replicates: Vec<u32> = (0..scenario.run.replicates).collect();
-    let observers = run_replicates(
-        scenario,
-        &params,
-        &replicates,
-        |_| CooperatorShare::default(),
-        &|| {},
-        &AtomicBool::new(false),
-    )
-    .expect("runs");
-    observers.into_iter().map(|o| o.0).collect()
-}
+use common::validation::{cooperator_shares, validation_scenario};
 
 /// The mean over replicates and steps from `from` on of the cooperator share.
 fn late_mean(runs: &[Vec<(u32, f64)>], from: u32) -> f64 {

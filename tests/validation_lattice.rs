@@ -13,48 +13,19 @@
 //! 9,801 cells; the paper shows 200 × 200); across replicates the averages differ by less
 //! than 0.01 (measured), and the bands are several times wider than that.
 
-use gotong::engine::{Observer, run_replicates};
+mod common;
+
+use common::validation::{cooperator_shares, validation_scenario};
+use gotong::engine::Observer;
 use gotong::model::params::Params;
 use gotong::model::strategy::Strategy;
 use gotong::model::world::World;
-use gotong::scenario::{self, InitialMoves, Scenario};
+use gotong::scenario::{InitialMoves, Scenario};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-/// The share of cooperators (`allc`) after every step, step 0 included.
-#[derive(Default)]
-struct CooperatorShare(Vec<f64>);
-
-impl Observer for CooperatorShare {
-    fn observe(&mut self, world: &World, _: &Params) {
-        let strategies = &world.agents.strategy;
-        let cooperators = strategies.iter().filter(|&&s| s == Strategy::Allc).count();
-        self.0.push(cooperators as f64 / strategies.len() as f64);
-    }
-}
-
 fn nowak_may(overrides: &[&str]) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/validation/nowak_may.toml");
-    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    scenario::load(Some(path.to_str().unwrap()), &overrides)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .scenario
-}
-
-/// The cooperator share after every step, per replicate.
-fn shares(scenario: &Scenario) -> Vec<Vec<f64>> {
-    let params = Params::new(scenario);
-    let replicates: Vec<u32> = (0..scenario.run.replicates).collect();
-    let observers = run_replicates(
-        scenario,
-        &params,
-        &replicates,
-        |_| CooperatorShare::default(),
-        &|| {},
-        &AtomicBool::new(false),
-    )
-    .expect("runs");
-    observers.into_iter().map(|o| o.0).collect()
+    validation_scenario("nowak_may.toml", overrides)
 }
 
 /// Mean and standard deviation over steps 101–200 of each replicate.
@@ -63,10 +34,15 @@ fn late_mean_and_spread(b: f64, variant: &[&str], replicates: u32) -> Vec<(f64, 
     let replicates = format!("run.replicates={replicates}");
     let mut overrides = vec![b.as_str(), replicates.as_str()];
     overrides.extend_from_slice(variant);
-    shares(&nowak_may(&overrides))
+    cooperator_shares(&nowak_may(&overrides))
         .iter()
         .map(|series| {
-            let late = &series[101..=200];
+            let late: Vec<f64> = series
+                .iter()
+                .filter(|(step, _)| (101..=200).contains(step))
+                .map(|(_, share)| *share)
+                .collect();
+            assert_eq!(late.len(), 100, "steps 101–200 are recorded");
             let mean = late.iter().sum::<f64>() / late.len() as f64;
             let variance = late.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / late.len() as f64;
             (mean, variance.sqrt())

@@ -43,3 +43,4 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names
 }
 pub mod model;
+pub mod validation;
