@@ -12,10 +12,12 @@
 //! <run>/plots/*.png|svg    headline plots; plots/metrics/ one per metric
 //! ```
 //!
-//! A tournament folder (`gotong tournament`) is described in [`tournament`]. An
+//! A tournament folder (`gotong tournament`) is described in [`tournament`]; an experiment
+//! folder (`gotong compare`, `sweep`, `sensitivity`, `merge`) in [`experiment`]. An
 //! experiment's `report.html` (self-contained) and `report.md` are rendered by [`report`].
 
 pub mod charts;
+pub mod experiment;
 pub mod graphml;
 pub mod layout;
 pub mod manifest;
