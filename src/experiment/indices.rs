@@ -13,6 +13,7 @@ use super::plan::{Design, ExperimentPlan, Output};
 use super::results::Results;
 use super::sampling::morris_design;
 use super::sensitivity::{MorrisIndex, SobolIndex, morris_indices, sobol_indices};
+use super::statistics::describe;
 
 /// Bootstrap resamples behind the Sobol intervals.
 pub const BOOTSTRAP_RESAMPLES: usize = 1000;
@@ -110,6 +111,12 @@ pub fn sentences(plan: &ExperimentPlan, rows: &[IndexRow]) -> Vec<String> {
                     ranked.join(", ")
                 )
             }
+            Index::Sobol(top) if top.total_ci.1 - top.total_ci.0 > 0.5 => format!(
+                "For final {words}, the Sobol estimates are too uncertain to rank the keys (total index of {} from {} to {}): use more --samples, or more --replicates if replicate noise is large.",
+                of_output[0].key,
+                human_number(top.total_ci.0),
+                human_number(top.total_ci.1),
+            ),
             Index::Sobol(top) => format!(
                 "For final {words}, {} matters most: alone it explains {} of the variance (first-order index {}, 95% CI {} to {}), with its interactions {} (total index {}).",
                 of_output[0].key,
@@ -126,6 +133,49 @@ pub fn sentences(plan: &ExperimentPlan, rows: &[IndexRow]) -> Vec<String> {
     sentences
 }
 
+/// For each headline output, how much of the variation between points is replicate noise:
+/// the mean variance between replicates of a point, divided by the number of replicates
+/// (the noise left in a point's mean), as a share of the variance of the point means. A large
+/// share means the indices mostly measure luck. `None` with fewer than 2 replicates.
+pub fn noise_sentences(plan: &ExperimentPlan, results: &Results) -> Vec<String> {
+    if plan.replicates < 2 {
+        return Vec::new();
+    }
+    let mut sentences = Vec::new();
+    for output in &plan.outputs {
+        let (Some(finals), Some(means)) = (
+            results.final_values(&output.metric, &output.group),
+            point_means(plan, results, output),
+        ) else {
+            continue;
+        };
+        let within: Vec<f64> = (0..plan.points.len())
+            .filter_map(|p| describe(&finals.of_point(p)).sd.map(|sd| sd * sd))
+            .collect();
+        let Some(between) = describe(&means).sd.map(|sd| sd * sd) else {
+            continue;
+        };
+        if within.is_empty() || between == 0.0 {
+            continue;
+        }
+        let noise = within.iter().sum::<f64>() / within.len() as f64 / plan.replicates as f64;
+        let share = noise / between;
+        let verdict = if share > 0.5 {
+            "most of the differences between points are luck, not the keys: add --replicates"
+        } else if share > 0.1 {
+            "the indices carry noticeable noise"
+        } else {
+            "the indices mostly reflect the keys"
+        };
+        sentences.push(format!(
+            "Replicate noise in final {}: {} of the variance between points; {verdict}.",
+            metric_words(output),
+            percent(share),
+        ));
+    }
+    sentences
+}
+
 /// The number keys are ranked by: μ* (Morris) or the total index (Sobol).
 fn strength(row: &IndexRow) -> f64 {
     match &row.index {
@@ -136,4 +186,55 @@ fn strength(row: &IndexRow) -> f64 {
 
 fn percent(share: f64) -> String {
     format!("{:.0}%", (share * 100.0).clamp(0.0, 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::plan::{ExperimentKind, Point};
+    use crate::experiment::results::FinalValues;
+
+    #[test]
+    fn noise_is_the_replicate_variance_of_a_mean_over_the_spread_of_the_means() {
+        let point = |label: &str| Point {
+            label: label.into(),
+            source: "default".into(),
+            overrides: Vec::new(),
+            levels: Vec::new(),
+            steps: 1,
+            scenario: String::new(),
+        };
+        let plan = ExperimentPlan {
+            kind: ExperimentKind::Sensitivity,
+            name: "n".into(),
+            design: Design::Morris {
+                trajectories: 2,
+                levels: 4,
+            },
+            replicates: 2,
+            seed: 0,
+            outputs: vec![Output {
+                metric: "ties".into(),
+                group: "all".into(),
+            }],
+            varied: Vec::new(),
+            points: vec![point("a"), point("b")],
+        };
+        // Within-point variances 2 and 2 (values ±1 around 0 and 10): noise in a mean of 2
+        // replicates = 2 / 2 = 1; the means 0 and 10 have variance 50: share 2%.
+        let results = Results {
+            finals: vec![FinalValues {
+                metric: "ties".into(),
+                group: "all".into(),
+                values: vec![vec![Some(-1.0), Some(1.0)], vec![Some(9.0), Some(11.0)]],
+            }],
+            series: Vec::new(),
+        };
+        assert_eq!(
+            noise_sentences(&plan, &results),
+            [
+                "Replicate noise in final ties: 2% of the variance between points; the indices mostly reflect the keys."
+            ]
+        );
+    }
 }

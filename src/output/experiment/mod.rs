@@ -75,6 +75,7 @@ pub fn write_results(
                 files.push("sensitivity.csv".to_string());
                 let mut sentences = indices::sentences(plan, &indices);
                 sentences.extend(notes);
+                sentences.extend(indices::noise_sentences(plan, results));
                 Analysis::Sensitivity {
                     rows: indices,
                     summary: rows,
