@@ -474,3 +474,51 @@ fn an_interrupted_experiment_keeps_its_jobs_and_resumes_to_the_same_result() {
     run_ok(cwd, &[&args[..], &["--out", "y", "--quiet"]].concat());
     assert!(read(cwd.join("x/sweep.csv")) == read(cwd.join("y/sweep.csv")));
 }
+
+#[test]
+fn an_experiment_job_is_the_same_simulation_as_gotong_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = dir.path();
+    let common = ["--replicates", "2", "--steps", "4", "--quiet", "--no-plots"];
+    run_ok(
+        cwd,
+        &[&["run", "classroom", "--out", "r"][..], &common].concat(),
+    );
+    // policy.transparency 0.5 is the classroom's own value: one point, the same scenario.
+    run_ok(
+        cwd,
+        &[
+            &[
+                "sweep",
+                "classroom",
+                "--vary",
+                "policy.transparency=0.5",
+                "--out",
+                "s",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    let mut from_run: Vec<String> = read(cwd.join("r/timeseries.csv"))
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("0,4,")
+                .map(|rest| format!("0,{rest}"))
+                .or_else(|| l.strip_prefix("1,4,").map(|rest| format!("1,{rest}")))
+        })
+        .collect();
+    let mut from_sweep: Vec<String> = read(cwd.join("s/sweep.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.splitn(3, ',').nth(2).unwrap().to_string())
+        .collect();
+    assert!(from_run.len() > 50, "{}", from_run.len());
+    // Experiments order groups by first appearance over all jobs, runs by replicate.
+    from_run.sort();
+    from_sweep.sort();
+    assert_eq!(
+        from_run, from_sweep,
+        "every metric and group at the last step"
+    );
+}

@@ -19,6 +19,7 @@ use crate::experiment::plan::{ExperimentPlan, Job, Shard};
 use crate::experiment::results::{JobRows, Results};
 use crate::model::params::Params;
 use crate::observe::Recorder;
+use crate::observe::metrics::metric_index;
 use crate::output::experiment::folder::{ExperimentFolder, FolderError, difference};
 use crate::output::experiment::manifest::{ExperimentManifest, ExperimentStatus};
 use crate::output::experiment::write_results;
@@ -281,7 +282,10 @@ fn run_job(
     stop: &AtomicBool,
 ) -> Result<(), ExperimentError> {
     let (scenario, params) = &scenarios[job.point];
-    let mut recorder = Recorder::new(false, params.steps);
+    let headline = (plan.outputs.iter())
+        .filter_map(|o| metric_index(&o.metric))
+        .collect();
+    let mut recorder = Recorder::new(false, params.steps).recording_between(headline);
     run_replicate(
         scenario,
         params,
