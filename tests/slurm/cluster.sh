@@ -86,6 +86,9 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
+MailProg=/bin/true
+# A job whose afterok dependency failed is cancelled instead of pending forever.
+DependencyParameters=kill_invalid_depend
 StateSaveLocation=/var/spool/slurmctld
 SlurmdSpoolDir=/var/spool/slurmd
 SlurmctldPidFile=$CTLD_PID
