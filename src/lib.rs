@@ -14,7 +14,8 @@
 //! - [`network`]: the CSR tie structure, generators, metrics (networkx definitions).
 //! - [`engine`]: counter-based random streams, the step schedule, replicates in parallel.
 //! - [`observe`]: the metric registry and what a replicate records.
-//! - [`experiment`]: statistics over replicates.
+//! - [`experiment`]: statistics over replicates; plans and analyses of comparisons, sweeps and
+//!   sensitivity analyses; [`batch`] runs them (sharded, resumable) into experiment folders.
 //! - [`output`]: run folders, CSV, GraphML, plots, the manifest.
 //! - [`run`]: `gotong run` as one library call; [`tournament`]: `gotong tournament` (an
 //!   Axelrod-style round robin of the same strategies); [`cli`]: the command line.
@@ -22,6 +23,7 @@
 //! Determinism: the same scenario and seed give bit-identical data files with any number of
 //! threads; see [`engine::streams`] and [`engine::parallel`] for how.
 
+pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod experiment;

@@ -89,6 +89,12 @@ pub enum Purpose {
     /// One elementary update of random sequential learning: which agent, and its draws
     /// (stream: the update's index within the round).
     SequentialLearning = 28,
+    /// Points of an experiment design in the unit cube (Latin hypercube, Morris trajectories,
+    /// Saltelli base matrices): step names the design and its matrix, stream the column or
+    /// trajectory (see `experiment::sampling`).
+    ExperimentDesign = 29,
+    /// Bootstrap resamples of an experiment's results (stream: the resample's index).
+    Bootstrap = 30,
 }
 
 /// Keyed stream factory for one replicate of one run. Cheap to copy.

@@ -1,8 +1,18 @@
-//! Summaries over replicates: mean, standard deviation and a 95% t-interval.
+//! Summaries over replicates: mean, standard deviation and a 95% t-interval; and comparisons
+//! of two sets of replicates (Welch's t-test, Cohen's d, the Mann–Whitney U test).
+//!
+//! Owns: the arithmetic of these summaries and tests, as pure functions of the values given.
+//! Must never: read or write files, run the model, or draw random numbers.
 
 use crate::observe::{METRICS, Row};
-use statrs::distribution::{ContinuousCDF, StudentsT};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::collections::HashMap;
+
+mod mann_whitney;
+pub use mann_whitney::{MannWhitney, mann_whitney};
+
+#[cfg(test)]
+mod tests;
 
 /// Mean, sample standard deviation and 95% confidence interval of the mean.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,6 +54,94 @@ pub fn t_quantile_975(freedom: usize) -> f64 {
     StudentsT::new(0.0, 1.0, freedom as f64)
         .map(|t| t.inverse_cdf(0.975))
         .unwrap_or(1.959_963_984_540_054)
+}
+
+/// The `p` quantile of Student's t with `freedom` degrees of freedom (> 0; fractional, as
+/// Welch's test gives, is fine). `p` = 0 or 1 gives −∞ or +∞; `p` outside [0, 1], a NaN, or
+/// `freedom` not > 0 gives NaN. An infinite `freedom` gives the standard normal quantile.
+pub fn t_quantile(p: f64, freedom: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) || freedom.is_nan() || freedom <= 0.0 {
+        return f64::NAN;
+    }
+    if freedom.is_infinite() {
+        return Normal::standard().inverse_cdf(p);
+    }
+    StudentsT::new(0.0, 1.0, freedom).map_or(f64::NAN, |t| t.inverse_cdf(p))
+}
+
+/// The chance that Student's t with `freedom` degrees of freedom (> 0) is at least `|t|` in
+/// absolute value: the two-sided p-value of the statistic `t`.
+fn t_two_sided_p(t: f64, freedom: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, freedom).map_or(f64::NAN, |dist| (2.0 * dist.cdf(-t.abs())).min(1.0))
+}
+
+/// Mean and sample variance (n − 1 denominator) of `values` (at least 2 of them).
+fn mean_and_variance(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, variance)
+}
+
+/// Welch's unequal-variance t-test of mean(b) − mean(a), two-sided.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WelchTest {
+    /// mean(b) − mean(a), in the values' units.
+    pub difference: f64,
+    /// The difference over its standard error sqrt(var(a)/n_a + var(b)/n_b).
+    pub t: f64,
+    /// Welch–Satterthwaite degrees of freedom (fractional, between min(n) − 1 and n_a + n_b − 2).
+    pub freedom: f64,
+    /// Two-sided p-value in [0, 1]: the chance of a |t| at least this large if the means were
+    /// equal.
+    pub p_value: f64,
+    /// 95% confidence interval of mean(b) − mean(a): difference ± t(0.975, freedom) × se.
+    pub ci: (f64, f64),
+}
+
+/// Welch's t-test of mean(b) − mean(a) (two-sided, as `scipy.stats.ttest_ind(b, a,
+/// equal_var=False)`). `None` when either sample has fewer than 2 values, or both have zero
+/// variance (the test is undefined then: the caller reports the plain difference of means).
+pub fn welch_test(a: &[f64], b: &[f64]) -> Option<WelchTest> {
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let (mean_a, var_a) = mean_and_variance(a);
+    let (mean_b, var_b) = mean_and_variance(b);
+    // Squared standard errors of each mean.
+    let se2_a = var_a / a.len() as f64;
+    let se2_b = var_b / b.len() as f64;
+    let se2 = se2_a + se2_b;
+    if se2 <= 0.0 || se2.is_nan() {
+        return None;
+    }
+    let freedom =
+        se2 * se2 / (se2_a * se2_a / (a.len() - 1) as f64 + se2_b * se2_b / (b.len() - 1) as f64);
+    let se = se2.sqrt();
+    let difference = mean_b - mean_a;
+    let t = difference / se;
+    let half_width = t_quantile(0.975, freedom) * se;
+    Some(WelchTest {
+        difference,
+        t,
+        freedom,
+        p_value: t_two_sided_p(t, freedom),
+        ci: (difference - half_width, difference + half_width),
+    })
+}
+
+/// Cohen's d: (mean(b) − mean(a)) / pooled standard deviation, the pooled variance being
+/// ((n_a − 1) var(a) + (n_b − 1) var(b)) / (n_a + n_b − 2) with n − 1 sample variances.
+/// Unitless. `None` when either sample has fewer than 2 values or the pooled sd is 0.
+pub fn cohens_d(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.len() < 2 || b.len() < 2 {
+        return None;
+    }
+    let (mean_a, var_a) = mean_and_variance(a);
+    let (mean_b, var_b) = mean_and_variance(b);
+    let (n_a, n_b) = (a.len() as f64, b.len() as f64);
+    let pooled = (((n_a - 1.0) * var_a + (n_b - 1.0) * var_b) / (n_a + n_b - 2.0)).sqrt();
+    (pooled > 0.0).then(|| (mean_b - mean_a) / pooled)
 }
 
 /// One line of `summary.csv`.
@@ -113,66 +211,5 @@ impl Summary {
     /// The last step any row describes.
     pub fn last_step(&self) -> Option<u32> {
         self.rows.iter().map(|row| row.step).max()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn t_quantiles_match_tables() {
-        // Two-sided 95% critical values from standard tables.
-        for (df, expected) in [
-            (1, 12.706),
-            (2, 4.303),
-            (9, 2.262),
-            (19, 2.093),
-            (30, 2.042),
-            (1000, 1.962),
-        ] {
-            assert!(
-                (t_quantile_975(df) - expected).abs() < 1e-3,
-                "df {df}: {}",
-                t_quantile_975(df)
-            );
-        }
-    }
-
-    #[test]
-    fn describe_small_samples() {
-        let one = describe(&[2.5]);
-        assert_eq!((one.n, one.mean, one.sd, one.ci), (1, 2.5, None, None));
-        let d = describe(&[1.0, 2.0, 3.0, 4.0]);
-        assert_eq!(d.mean, 2.5);
-        let sd = (5.0f64 / 3.0).sqrt();
-        assert!((d.sd.unwrap() - sd).abs() < 1e-12);
-        let half = 3.182446305284263 * sd / 2.0; // t(0.975, 3)
-        let (low, high) = d.ci.unwrap();
-        assert!((low - (2.5 - half)).abs() < 1e-9 && (high - (2.5 + half)).abs() < 1e-9);
-    }
-
-    #[test]
-    fn summary_groups_cells_across_replicates() {
-        let row = |step, metric, group: &str, value| Row {
-            step,
-            metric,
-            group: group.into(),
-            value,
-        };
-        let first = vec![
-            row(0, 1, "all", 1.0),
-            row(0, 1, "teacher", 2.0),
-            row(0, 0, "all", 0.5),
-        ];
-        let second = vec![row(0, 1, "all", 3.0), row(0, 0, "all", 0.7)];
-        let summary = Summary::from_replicates([first.as_slice(), second.as_slice()]);
-        let keys: Vec<(u16, &str, usize)> = summary
-            .rows
-            .iter()
-            .map(|r| (r.metric, r.group.as_str(), r.stats.n))
-            .collect();
-        assert_eq!(keys, vec![(0, "all", 2), (1, "all", 2), (1, "teacher", 1)]);
-        assert_eq!(summary.rows[1].stats.mean, 2.0);
     }
 }

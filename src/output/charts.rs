@@ -21,15 +21,22 @@
 //! - [`heatmap`]: a labelled matrix on a sequential (viridis) scale with a colour bar.
 //! - [`network_picture`]: nodes coloured by group and edges shaded by weight, at given
 //!   positions (see [`crate::output::layout`] for computing them).
+//! - [`bar_chart_with_intervals`]: grouped horizontal bars with 95% interval whiskers, one
+//!   group per category and one bar per series.
+//! - [`scatter_chart`]: points (x, y) per series, e.g. an outcome against a swept key.
 
 mod bands;
+mod bars;
 mod heatmap;
 mod network;
+mod scatter;
 mod style;
 
 pub use bands::{BandPoint, BandSeries, line_chart_with_bands};
+pub use bars::{BarSeries, BarValue, bar_chart_with_intervals};
 pub use heatmap::heatmap;
 pub use network::{NetworkEdge, NetworkNode, network_picture};
+pub use scatter::{ScatterSeries, scatter_chart};
 pub use style::{MARKED_EDGE_COLOUR, PALETTE, series_colour};
 
 use plotters::coord::Shift;

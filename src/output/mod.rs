@@ -12,13 +12,17 @@
 //! <run>/plots/*.png|svg    headline plots; plots/metrics/ one per metric
 //! ```
 //!
-//! A tournament folder (`gotong tournament`) is described in [`tournament`].
+//! A tournament folder (`gotong tournament`) is described in [`tournament`]; an experiment
+//! folder (`gotong compare`, `sweep`, `sensitivity`, `merge`) in [`experiment`]. An
+//! experiment's `report.html` (self-contained) and `report.md` are rendered by [`report`].
 
 pub mod charts;
+pub mod experiment;
 pub mod graphml;
 pub mod layout;
 pub mod manifest;
 pub mod plots;
+pub mod report;
 pub mod run_dir;
 pub mod tables;
 pub mod tournament;

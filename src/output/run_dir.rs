@@ -157,7 +157,7 @@ impl Drop for RunFolder {
     }
 }
 
-fn check_free(path: &Path) -> Result<(), RunFolderError> {
+pub(crate) fn check_free(path: &Path) -> Result<(), RunFolderError> {
     if !path.exists() {
         return Ok(());
     }
@@ -174,14 +174,14 @@ fn check_free(path: &Path) -> Result<(), RunFolderError> {
     Ok(())
 }
 
-fn is_empty_dir(path: &Path) -> bool {
+pub(crate) fn is_empty_dir(path: &Path) -> bool {
     fs::read_dir(path)
         .map(|mut entries| entries.next().is_none())
         .unwrap_or(false)
 }
 
 /// `base/name`, or `base/name-2`, `base/name-3`... whichever does not exist yet.
-fn free_name(base: &Path, name: &str) -> PathBuf {
+pub(crate) fn free_name(base: &Path, name: &str) -> PathBuf {
     let stem = strip_counter(name);
     let mut candidate = base.join(name);
     let mut counter = 2;

@@ -25,6 +25,8 @@ macro_rules! out {
     }};
 }
 
+mod experiment;
+
 /// Exit code for bad input (scenario, arguments, an occupied output folder).
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for any other failure (disk, memory).
@@ -68,6 +70,14 @@ enum Command {
     List,
     /// Play an Axelrod-style round robin of strategies: every pair, and each against a copy of itself.
     Tournament(TournamentArgs),
+    /// Compare scenarios with common random numbers: statistics, plots and a report.
+    Compare(experiment::CompareArgs),
+    /// Sweep parameters over a grid or a Latin hypercube: a table, plots and a report.
+    Sweep(experiment::SweepArgs),
+    /// Sensitivity analysis: Morris elementary effects or Sobol indices of the outputs.
+    Sensitivity(experiment::SensitivityArgs),
+    /// Combine shard folders of one experiment (from --shard or --emit-slurm) into its results.
+    Merge(experiment::MergeArgs),
     /// Write a fully commented scenario to edit.
     Init {
         /// Where to write it (an existing file is never overwritten).
@@ -160,6 +170,10 @@ pub fn main() -> ExitCode {
         Command::Validate { files } => validate_command(&files),
         Command::Tournament(args) => tournament_command(args),
         Command::List => list_command(),
+        Command::Compare(args) => experiment::compare_command(args),
+        Command::Sweep(args) => experiment::sweep_command(args),
+        Command::Sensitivity(args) => experiment::sensitivity_command(args),
+        Command::Merge(args) => experiment::merge_command(args),
         Command::Init { path, preset } => init_command(&path, &preset),
     };
     match result {
