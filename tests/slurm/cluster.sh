@@ -83,6 +83,7 @@ TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 SchedulerType=sched/backfill
+SchedulerParameters=sched_interval=1,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
@@ -165,7 +166,23 @@ stop_all() {
     done
 }
 
+# Cancel every job of this test cluster and wait up to 10 s for them to end, so that no job
+# step outlives the daemons.
+cancel_jobs() {
+    alive "$CTLD_PID" slurmctld || return 0
+    [[ -n $(squeue -h 2>/dev/null) ]] || return 0
+    say "cancelling the jobs still queued or running"
+    scancel --full --partition=debug 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        [[ -n $(squeue -h 2>/dev/null) ]] || return 0
+        sleep 0.1
+    done
+    say "jobs still there after 10 s:"
+    squeue >&2 || true
+}
+
 stop() {
+    cancel_jobs
     stop_all "$SLURMD_PID" slurmd "$CTLD_PID" slurmctld
     stop_all "$MUNGE_PID" munged
 }
