@@ -3,8 +3,10 @@
 //!
 //! Owns: the script's text. Run with `bash FILE` on a login node, it submits itself as an
 //! array of N tasks (`sbatch --array=1-N`; task I runs shard I/N of the same command into
-//! `<out>-shards/shard-I`, resuming that folder if an earlier attempt left one) and then a
-//! merge job with `--dependency=afterok:<array>` that writes the results to `<out>`.
+//! `<out>-shards/shard-I`, resuming that folder if an earlier attempt left one) and then
+//! itself again as task 0 with `--dependency=afterok:<array>`, which merges the shards into
+//! `<out>`: so the merge job gets the same `#SBATCH` settings (partition, account, time) the
+//! user edited into the file.
 //! Submitted with `sbatch FILE` it runs just the array. Everything it needs is written in
 //! absolute paths, and the binary can be overridden with `GOTONG=/path/to/gotong`.
 //! Must never: submit anything itself, or write anything but the script.
@@ -50,21 +52,29 @@ impl SlurmScript {
         let command: Vec<String> = self.command.iter().map(|a| shell_quote(a)).collect();
         let n = self.shards;
         let shards_glob = format!("{}/shard-*", q(&shards_folder));
+        let shard_words = if n == 1 {
+            "1 shard".to_string()
+        } else {
+            format!("{n} shards")
+        };
         format!(
             r#"#!/bin/bash
 # A Slurm job array for a gotong experiment, written by gotong {version}.
 #
-#   bash {{this file}}    submits the array of {n} shards, then a merge job that waits for it
+#   bash {{this file}}    submits the array of {n} shards, then a merge job (task 0 of this
+#                        file, with the same #SBATCH settings) that waits for them
 #   sbatch {{this file}}  submits the array only; merge by hand afterwards:
 #                        gotong merge {shards_glob} --out {out}
 #
 # Re-running one failed shard:  sbatch --array=I {{this file}}   (it resumes that shard's folder)
-# Edit the #SBATCH lines for your cluster (partition, time limit, memory) before submitting.
+# Edit the #SBATCH lines for your cluster (partition, account, time limit, memory) before
+# submitting; they apply to the shards and to the merge job.
 #SBATCH --job-name={job}
 #SBATCH --array=1-{n}
 #SBATCH --cpus-per-task={cpus}
-#SBATCH --output={logs}/slurm-%A_%a.out
+#SBATCH --output="{logs}/slurm-%A_%a.out"
 ##SBATCH --partition=CHANGE_ME
+##SBATCH --account=CHANGE_ME
 ##SBATCH --time=01:00:00
 ##SBATCH --mem-per-cpu=2G
 set -euo pipefail
@@ -73,17 +83,20 @@ OUT={out}
 SHARDS={shards}
 
 if [ -z "${{SLURM_ARRAY_TASK_ID:-}}" ]; then
-    # Not inside Slurm: submit the array, then the merge that waits for all of it.
+    # Not inside Slurm: submit the array, then this file as task 0, the merge, after all of it.
     mkdir -p "$SHARDS"
     array=$(sbatch --parsable "$0")
     array=${{array%%;*}}
-    merge=$(sbatch --parsable --dependency=afterok:"$array" --job-name={job}-merge \
-        --output="$SHARDS/slurm-merge-%j.out" \
-        --wrap "$(printf '%q ' "$GOTONG" merge --quiet --out "$OUT")$(printf '%q' "$SHARDS")/shard-*")
+    merge=$(sbatch --parsable --array=0 --dependency=afterok:"$array" \
+        --job-name={job}-merge --output="$SHARDS/slurm-merge-%A.out" "$0")
     merge=${{merge%%;*}}
-    echo "submitted array job $array ({n} shards) and merge job $merge"
+    echo "submitted array job $array ({shard_words}) and merge job $merge"
     echo "results: $OUT   shards and logs: $SHARDS   watch: squeue -j $array,$merge"
     exit 0
+fi
+
+if [ "$SLURM_ARRAY_TASK_ID" = 0 ]; then
+    exec "$GOTONG" merge --quiet --out "$OUT" "$SHARDS"/shard-*
 fi
 
 folder="$SHARDS/shard-$SLURM_ARRAY_TASK_ID"
@@ -94,7 +107,7 @@ exec "$GOTONG" {command} \
             version = env!("CARGO_PKG_VERSION"),
             out = q(&self.out),
             shards = q(&shards_folder),
-            logs = shards_folder.display(),
+            logs = shards_folder.display().to_string().replace('"', "\\\""),
             binary = q(&self.binary),
             cpus = self.cpus_per_task,
             command = command.join(" "),
@@ -137,8 +150,9 @@ mod tests {
         let text = script.text();
         assert!(text.contains("#SBATCH --array=1-4\n"), "{text}");
         assert!(text.contains("#SBATCH --cpus-per-task=2\n"));
-        assert!(text.contains("#SBATCH --output=/scratch/me/sweep-shards/slurm-%A_%a.out"));
-        assert!(text.contains("--dependency=afterok:\"$array\""));
+        assert!(text.contains("#SBATCH --output=\"/scratch/me/sweep-shards/slurm-%A_%a.out\""));
+        assert!(text.contains("sbatch --parsable --array=0 --dependency=afterok:\"$array\""));
+        assert!(text.contains("exec \"$GOTONG\" merge --quiet --out \"$OUT\" \"$SHARDS\"/shard-*"));
         assert!(text.contains(
             "exec \"$GOTONG\" sweep '/home/me/my school.toml' --vary policy.transparency=0:1:5"
         ));

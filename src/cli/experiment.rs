@@ -12,6 +12,7 @@ use crate::batch::slurm::{MAX_SHARDS, SlurmScript};
 use crate::batch::{self, ExperimentOutcome, ExperimentRequest};
 use crate::experiment::plan::{self, Common, ExperimentPlan, Method, PlanError, Shard};
 use crate::experiment::vary::Vary;
+use crate::output::experiment::shell_quote;
 use crate::output::run_dir::utc_timestamp;
 use crate::run;
 use clap::{Args, ValueEnum};
@@ -425,8 +426,9 @@ fn emit_slurm(
         plural(script.cpus_per_task as u64, "CPU"),
     );
     out!(
-        "Submit it with: bash {}   (an array of {shards} tasks, then a merge job that waits for them)",
-        script_path.display()
+        "Submit it with: bash {}   (an array of {}, then a merge job that waits for them)",
+        shell_quote(&script_path.display().to_string()),
+        plural(shards as u64, "task"),
     );
     out!(
         "Results will be in {}; shards and logs in {}",

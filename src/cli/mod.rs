@@ -44,7 +44,7 @@ fn stop_on_signals() {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(EXIT_INTERRUPTED as i32);
         }
-        eprintln!("\nstopping after the current step (press Ctrl-C again to quit at once)");
+        eprintln!("\nstopping after the current step (a second Ctrl-C or signal quits at once)");
     });
 }
 

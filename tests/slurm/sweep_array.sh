@@ -156,7 +156,7 @@ EOF
 chmod +x fail_shard_2.sh
 GOTONG=$scratch/fail_shard_2.sh submit retry.sh retried
 wait_jobs "$array_id" "$merge_id"
-expect_states "${array_id}_2=FAILED $merge_id=CANCELLED" "$array_id" "$merge_id"
+expect_states "${array_id}_2=FAILED ${merge_id}_0=CANCELLED" "$array_id" "$merge_id"
 [[ ! -e retried ]] || fail "the merge ran although shard 2 failed"
 phase "shard 2 failed and the merge was cancelled, as they should"
 resubmitted=$(sbatch --parsable --array=2 retry.sh)
