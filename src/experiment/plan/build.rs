@@ -5,6 +5,7 @@ use super::{Common, Design, ExperimentKind, ExperimentPlan, MAX_JOBS, PlanError,
 use crate::experiment::sampling::{latin_hypercube, morris_design, saltelli_design};
 use crate::experiment::vary::{Level, Vary, VaryValues};
 use crate::scenario;
+use rayon::prelude::*;
 
 /// Loads one point's scenario and records it.
 fn load_point(
@@ -164,18 +165,22 @@ pub fn points_at(
         replicates: Some(replicates),
         ..common.clone()
     };
-    let mut points = Vec::with_capacity(rows.len());
-    for (index, levels) in rows.into_iter().enumerate() {
-        let assignments: Vec<String> = (varied.iter().zip(&levels))
-            .map(|(vary, level)| vary.assignment(level))
-            .collect();
-        let label = assignments.join(", ");
-        let overrides = common.overrides_with(Some(seed), &assignments);
-        let (point, _) = load_point(scenario, overrides, levels, label.clone(), || {
-            format!("point {} ({label})", index + 1)
-        })?;
-        points.push(point);
-    }
+    // Loading a point takes milliseconds; many points load in parallel, and the first
+    // failing point in order is the one reported, whatever the thread count.
+    let loaded: Vec<Result<Point, PlanError>> = (rows.into_par_iter().enumerate())
+        .map(|(index, levels)| {
+            let assignments: Vec<String> = (varied.iter().zip(&levels))
+                .map(|(vary, level)| vary.assignment(level))
+                .collect();
+            let label = assignments.join(", ");
+            let overrides = common.overrides_with(Some(seed), &assignments);
+            let context = || format!("point {} ({label})", index + 1);
+            load_point(scenario, overrides, levels, label.clone(), context).map(|(p, _)| p)
+        })
+        .collect();
+    let points = loaded
+        .into_iter()
+        .collect::<Result<Vec<Point>, PlanError>>()?;
     if points.len() * replicates as usize > MAX_JOBS {
         return Err(PlanError::Argument(format!(
             "{} points × {replicates} replicates is more than {MAX_JOBS} jobs",
