@@ -207,7 +207,10 @@ pub fn points_at(
 /// Whether `key` is a run setting the plan fixes for every point (`run.seed`,
 /// `run.replicates`), however it is quoted.
 fn fixed_per_experiment(key: &str) -> bool {
-    let bare: String = key.chars().filter(|c| !matches!(c, '"' | '\'' | ' ')).collect();
+    let bare: String = key
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\'' | ' '))
+        .collect();
     matches!(bare.as_str(), "run.seed" | "run.replicates")
 }
 
