@@ -93,8 +93,11 @@ pub fn contrast(base: &[f64], values: &[f64]) -> Contrast {
 /// final mean trust by 0.12 (95% CI 0.09 to 0.15) over default."
 pub fn sentences(plan: &ExperimentPlan, rows: &[CompareRow]) -> Vec<String> {
     let baseline = &plan.points[plan.baseline()].label;
-    let mut sentences = Vec::new();
+    let mut sentences: Vec<String> = different_steps(plan).into_iter().collect();
     for output in &plan.outputs {
+        if let Some(note) = not_recorded(plan, rows, output) {
+            sentences.push(note);
+        }
         for row in rows.iter().filter(|r| is_output(r, output)) {
             let Some(contrast) = row.contrast else {
                 continue;
@@ -104,6 +107,45 @@ pub fn sentences(plan: &ExperimentPlan, rows: &[CompareRow]) -> Vec<String> {
         }
     }
     sentences
+}
+
+/// A warning when the scenarios ran different numbers of steps: their final values are
+/// then taken at different times.
+fn different_steps(plan: &ExperimentPlan) -> Option<String> {
+    let first = plan.points.first()?.steps;
+    if plan.points.iter().all(|p| p.steps == first) {
+        return None;
+    }
+    let each: Vec<String> = (plan.points.iter())
+        .map(|p| format!("{} {}", p.label, p.steps))
+        .collect();
+    Some(format!(
+        "The scenarios ran different numbers of steps ({}), so their final values are from different times; give --steps N to compare them at the same step.",
+        each.join(", ")
+    ))
+}
+
+/// Says which scenarios never recorded `output` (a group that does not occur there, or a
+/// misspelt group); `None` when every scenario did.
+fn not_recorded(plan: &ExperimentPlan, rows: &[CompareRow], output: &Output) -> Option<String> {
+    let missing: Vec<&str> = (0..plan.points.len())
+        .filter(|&p| !rows.iter().any(|r| r.point == p && is_output(r, output)))
+        .map(|p| plan.points[p].label.as_str())
+        .collect();
+    let words = metric_words(output);
+    if missing.is_empty() {
+        None
+    } else if missing.len() == plan.points.len() {
+        Some(format!(
+            "Final {words} was not recorded in any scenario (is the group `{}` spelt as in compare.csv?).",
+            output.group
+        ))
+    } else {
+        Some(format!(
+            "Final {words} was not recorded in {}, so it is not compared there.",
+            missing.join(", ")
+        ))
+    }
 }
 
 fn is_output(row: &CompareRow, output: &Output) -> bool {
@@ -224,6 +266,33 @@ mod tests {
             "{}",
             lines[1]
         );
+    }
+
+    #[test]
+    fn missing_outputs_and_different_steps_are_said() {
+        let mut plan = plan();
+        plan.points[2].steps = 5;
+        plan.outputs.push(Output {
+            metric: "ties".into(),
+            group: "nobody".into(),
+        });
+        let mut results = results([[0.5; 4], [0.5; 4], [0.5; 4]]);
+        results.finals[0].values[0] = vec![None; 4];
+        let rows = compare_rows(&plan, &results);
+        let lines = sentences(&plan, &rows);
+        assert_eq!(
+            lines[0],
+            "The scenarios ran different numbers of steps (open 10, default 10, closed 5), so their final values are from different times; give --steps N to compare them at the same step."
+        );
+        assert_eq!(
+            lines[1],
+            "Final mean trust was not recorded in open, so it is not compared there."
+        );
+        assert!(
+            lines[3].starts_with("Final ties (nobody) was not recorded in any scenario"),
+            "{lines:?}"
+        );
+        assert_eq!(lines.len(), 4, "{lines:?}");
     }
 
     #[test]

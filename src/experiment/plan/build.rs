@@ -63,11 +63,12 @@ pub fn compare(
     let baseline = match baseline {
         None => 0,
         Some(name) => (0..scenarios.len())
-            .find(|&i| labels[i] == name || scenarios[i] == name)
+            .find(|&i| labels[i] == name || same_source(&scenarios[i], name))
             .ok_or_else(|| {
                 PlanError::Argument(format!(
-                    "--baseline {name}: not one of the scenarios compared ({})",
-                    labels.join(", ")
+                    "--baseline {name}: not one of the scenarios compared ({}; as given: {})",
+                    labels.join(", "),
+                    scenarios.join(", ")
                 ))
             })?,
     };
@@ -97,6 +98,16 @@ pub fn compare(
         varied: Vec::new(),
         points,
     })
+}
+
+/// Whether `given` names the scenario `source`: as typed, or as another path to the same file
+/// (`./a.toml`, `/home/me/a.toml`).
+fn same_source(source: &str, given: &str) -> bool {
+    if source == given {
+        return true;
+    }
+    let real = |text: &str| std::fs::canonicalize(text).ok();
+    matches!((real(source), real(given)), (Some(a), Some(b)) if a == b)
 }
 
 /// Labels that tell scenarios apart: their names, with `#2`, `#3` added to repeats.
@@ -141,14 +152,12 @@ pub fn points_at(
             )));
         }
     }
-    if rows
-        .len()
-        .saturating_mul(common.replicates.unwrap_or(1) as usize)
-        > MAX_JOBS
-    {
+    if let Some(vary) = varied.iter().find(|v| fixed_per_experiment(&v.key)) {
         return Err(PlanError::Argument(format!(
-            "{} points would be more than {MAX_JOBS} jobs; use fewer values or --lhs",
-            rows.len()
+            "--vary {}: every point of an experiment runs the same replicates with the same \
+             seed (common random numbers); give --seed N or --replicates N instead, or compare \
+             seeds with separate experiments",
+            vary.key
         )));
     }
     let base = load_point(
@@ -161,6 +170,13 @@ pub fn points_at(
     .1;
     let seed = common.seed.unwrap_or(base.run.seed);
     let replicates = common.replicates.unwrap_or(base.run.replicates);
+    // Checked before any point is loaded: loading costs milliseconds a point.
+    if rows.len().saturating_mul(replicates as usize) > MAX_JOBS {
+        return Err(PlanError::Argument(format!(
+            "{} points × {replicates} replicates is more than {MAX_JOBS} jobs; use fewer values, --lhs N or --replicates N",
+            rows.len()
+        )));
+    }
     let common = Common {
         replicates: Some(replicates),
         ..common.clone()
@@ -197,6 +213,16 @@ pub fn points_at(
         varied,
         points,
     })
+}
+
+/// Whether `key` is a run setting the plan fixes for every point (`run.seed`,
+/// `run.replicates`), however it is quoted.
+fn fixed_per_experiment(key: &str) -> bool {
+    let bare: String = key
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\'' | ' '))
+        .collect();
+    matches!(bare.as_str(), "run.seed" | "run.replicates")
 }
 
 /// The full grid of the varied keys' lists, first key slowest.
@@ -297,9 +323,18 @@ pub fn sensitivity(
             "--samples {samples}: give 2 to {MAX_JOBS}"
         )));
     }
+    let dims = varied.len();
+    let per_sample = match method {
+        Method::Morris => dims + 1,
+        Method::Sobol => dims + 2,
+    };
+    if samples.saturating_mul(per_sample) > MAX_JOBS {
+        return Err(PlanError::Argument(format!(
+            "--samples {samples}: {samples} × {per_sample} points is more than {MAX_JOBS} jobs"
+        )));
+    }
     let seed = design_seed(scenario, common)?;
     let varied = with_integer_ranges(scenario, varied, common);
-    let dims = varied.len();
     let (design, unit) = match method {
         Method::Morris => {
             if levels < 2 || levels % 2 != 0 {

@@ -123,3 +123,53 @@ fn outputs_name_a_metric_and_group() {
     let err = Output::parse("mean_trus").unwrap_err().to_string();
     assert!(err.contains("Did you mean `mean_trust`?"), "{err}");
 }
+
+#[test]
+fn too_many_jobs_are_refused_before_any_point_is_loaded() {
+    // 1000 × 101 points × classroom's 10 replicates: over MAX_JOBS. Every point would be
+    // refused (transparency 2 to 3), so the error shows the count was checked first.
+    let varied = vec![
+        Vary::parse("policy.transparency=2:3:1000").unwrap(),
+        Vary::parse("trust.misread=0:0.2:101").unwrap(),
+    ];
+    let err = sweep("classroom", varied, None, &Common::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("101000 points × 10 replicates is more than 1000000 jobs"),
+        "{err}"
+    );
+    let one = vec![Vary::parse("policy.transparency=0:1").unwrap()];
+    let err = sensitivity("classroom", one, Method::Sobol, 400_000, 4, &common(1, 1))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("400000 × 3 points is more than"), "{err}");
+}
+
+#[test]
+fn the_seed_and_the_replicates_are_not_varied_per_point() {
+    for key in ["run.seed", "run.replicates", "run.\"seed\""] {
+        let varied = vec![Vary::parse(&format!("{key}=1,2")).unwrap()];
+        let err = sweep("classroom", varied, None, &common(2, 3))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("give --seed N or --replicates N"), "{err}");
+    }
+}
+
+#[test]
+fn a_baseline_may_be_named_by_another_path_to_its_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("mine.toml");
+    std::fs::write(&file, "extends = \"preset:classroom\"\n").unwrap();
+    let given = file.display().to_string();
+    let scenarios = ["classroom".to_string(), given];
+    let other_path = folder.path().join(".").join("mine.toml");
+    let plan = compare(
+        &scenarios,
+        Some(&other_path.display().to_string()),
+        &common(1, 2),
+    )
+    .unwrap();
+    assert_eq!(plan.baseline(), 1);
+}

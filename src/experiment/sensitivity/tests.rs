@@ -168,3 +168,38 @@ fn percentiles_interpolate_like_numpy() {
     assert!((percentile(&mut values, 0.975) - 9.4).abs() < 1e-12);
     assert!(percentile(&mut [], 0.5).is_nan());
 }
+
+#[test]
+fn sobol_indices_do_not_move_when_a_constant_is_added_to_the_output() {
+    // Indices are shares of variance, so f and f + 1000 have the same ones. The uncentred
+    // first-order estimator breaks this: at n = 16 it moved by about 1000 × (mean f(B) −
+    // mean f(A)) / V, far outside [0, 1], as experiments on trust (0.4 ± 0.03) showed.
+    let (n, dims) = (16, 2);
+    let outputs: Vec<f64> = saltelli_design(n, dims, 5)
+        .iter()
+        .map(|x| x[0] + 2.0 * x[1])
+        .collect();
+    let shifted: Vec<f64> = outputs.iter().map(|y| y + 1000.0).collect();
+    let plain = sobol_indices(&outputs, n, dims, 50, 9).unwrap();
+    let moved = sobol_indices(&shifted, n, dims, 50, 9).unwrap();
+    for (a, b) in plain.iter().zip(&moved) {
+        // Rounding of values near 1000 (ulp 1.1e-13) is all that may differ.
+        for (x, y) in [
+            (a.first, b.first),
+            (a.total, b.total),
+            (a.first_ci.0, b.first_ci.0),
+            (a.first_ci.1, b.first_ci.1),
+        ] {
+            assert!((x - y).abs() < 1e-6, "{a:?} {b:?}");
+        }
+        assert!((-0.5..=1.5).contains(&a.first), "{a:?}");
+    }
+}
+
+#[test]
+fn an_output_equal_at_every_point_has_no_indices() {
+    // The mean of identical values can differ from them in the last bit, which gave a
+    // variance of 1e-33 and indices of exactly 0 ("matters most ... explains 0%").
+    let outputs = vec![0.1 + 0.2; 4 * 7];
+    assert_eq!(sobol_indices(&outputs, 7, 2, 10, 0), None);
+}
