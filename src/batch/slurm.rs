@@ -31,6 +31,8 @@ pub struct SlurmScript {
     pub shards: usize,
     /// CPUs (and gotong threads) per task.
     pub cpus_per_task: u16,
+    /// Where the script is written (named in its own comments).
+    pub script: PathBuf,
 }
 
 /// The largest array Slurm accepts by default (`MaxArraySize` is 1001).
@@ -61,12 +63,12 @@ impl SlurmScript {
             r#"#!/bin/bash
 # A Slurm job array for a gotong experiment, written by gotong {version}.
 #
-#   bash {{this file}}    submits the array of {n} shards, then a merge job (task 0 of this
+#   bash {this_file}    submits the array of {n} shards, then a merge job (task 0 of this
 #                        file, with the same #SBATCH settings) that waits for them
-#   sbatch {{this file}}  submits the array only; merge by hand afterwards:
+#   sbatch {this_file}  submits the array only; merge by hand afterwards:
 #                        gotong merge {shards_glob} --out {out}
 #
-# Re-running one failed shard:  sbatch --array=I {{this file}}   (it resumes that shard's folder)
+# Re-running one failed shard:  sbatch --array=I {this_file}   (it resumes that shard's folder)
 # Edit the #SBATCH lines for your cluster (partition, account, time limit, memory) before
 # submitting; they apply to the shards and to the merge job.
 #SBATCH --job-name={job}
@@ -110,6 +112,7 @@ exec "$GOTONG" {command} \
             logs = shards_folder.display().to_string().replace('"', "\\\""),
             binary = q(&self.binary),
             cpus = self.cpus_per_task,
+            this_file = q(&self.script),
             command = command.join(" "),
         )
     }
@@ -146,9 +149,12 @@ mod tests {
             out: "/scratch/me/sweep".into(),
             shards: 4,
             cpus_per_task: 2,
+            script: "/scratch/me/sweep.sh".into(),
         };
         let text = script.text();
         assert!(text.contains("#SBATCH --array=1-4\n"), "{text}");
+        assert!(text.contains("#   bash /scratch/me/sweep.sh "), "{text}");
+        assert!(!text.contains("{this"), "no placeholder left: {text}");
         assert!(text.contains("#SBATCH --cpus-per-task=2\n"));
         assert!(text.contains("#SBATCH --output=\"/scratch/me/sweep-shards/slurm-%A_%a.out\""));
         assert!(text.contains("sbatch --parsable --array=0 --dependency=afterok:\"$array\""));

@@ -109,8 +109,8 @@ pub(super) struct SensitivityArgs {
     #[arg(long, value_name = "N")]
     samples: Option<usize>,
     /// Morris: levels of the grid (even; default 4).
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    levels: usize,
+    #[arg(long, value_name = "N")]
+    levels: Option<usize>,
     #[command(flatten)]
     common: ExperimentArgs,
 }
@@ -234,12 +234,18 @@ pub(super) fn sensitivity_command(args: SensitivityArgs) -> CommandResult {
         MethodArg::Sobol => (Method::Sobol, 64, "sobol"),
     };
     let samples = args.samples.unwrap_or(default_samples);
+    if matches!(args.method, MethodArg::Sobol) && args.levels.is_some() {
+        return Err(bad(
+            "--levels sets the grid of the Morris method; Sobol samples ranges continuously (drop --levels, or use --method morris)",
+        ));
+    }
+    let levels = args.levels.unwrap_or(4);
     let plan = plan::sensitivity(
         &args.scenario,
         varied,
         method,
         samples,
-        args.levels,
+        levels,
         &args.common.common(),
     )
     .map_err(plan_error)?;
@@ -251,7 +257,9 @@ pub(super) fn sensitivity_command(args: SensitivityArgs) -> CommandResult {
         "--samples".into(),
         samples.to_string(),
     ]);
-    argv.extend(["--levels".into(), args.levels.to_string()]);
+    if matches!(args.method, MethodArg::Morris) {
+        argv.extend(["--levels".into(), levels.to_string()]);
+    }
     experiment(plan, &args.common, argv)
 }
 
@@ -407,6 +415,7 @@ fn emit_slurm(
         out,
         shards,
         cpus_per_task: args.threads.unwrap_or(1),
+        script: std::path::absolute(script_path).unwrap_or_else(|_| script_path.to_path_buf()),
     };
     script.write(script_path).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => bad(format!(

@@ -156,6 +156,10 @@ pub struct Job {
 /// The most jobs one experiment may plan (each writes a file).
 pub const MAX_JOBS: usize = 1_000_000;
 
+/// The most points one experiment may plan: each is loaded and checked up front (a few
+/// milliseconds) and kept whole in `plan.json` (about 8 KB for the default school).
+pub const MAX_POINTS: usize = 20_000;
+
 impl ExperimentPlan {
     /// Every job, in order.
     pub fn jobs(&self) -> impl Iterator<Item = Job> + '_ {
@@ -262,14 +266,15 @@ impl Common {
         Ok(outputs)
     }
 
-    /// The overrides for a point: run settings, then `--set`, then the point's own.
+    /// The overrides for a point: `--set`, then the point's own, then the run settings the
+    /// experiment fixes (seed, replicates, steps), which no `--set` can then contradict.
     fn overrides_with(&self, seed: Option<u64>, extra: &[String]) -> Vec<String> {
         let mut all = Vec::new();
+        all.extend(self.overrides.iter().cloned());
+        all.extend(extra.iter().cloned());
         all.extend(seed.map(|v| format!("run.seed={v}")));
         all.extend(self.replicates.map(|v| format!("run.replicates={v}")));
         all.extend(self.steps.map(|v| format!("run.steps={v}")));
-        all.extend(self.overrides.iter().cloned());
-        all.extend(extra.iter().cloned());
         all
     }
 }

@@ -62,7 +62,7 @@ pub fn sentences(plan: &ExperimentPlan, rows: &[SummaryRow]) -> Vec<String> {
         let words = metric_words(output);
         if low.stats.mean == high.stats.mean {
             sentences.push(format!(
-                "Final {words} was {} at every point.",
+                "Final {words}: {} at every point.",
                 human_number(low.stats.mean)
             ));
             continue;

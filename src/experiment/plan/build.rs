@@ -1,7 +1,9 @@
 //! Building plans: loading and checking every point of a comparison, a sweep or a
 //! sensitivity analysis before anything runs.
 
-use super::{Common, Design, ExperimentKind, ExperimentPlan, MAX_JOBS, PlanError, Point};
+use super::{
+    Common, Design, ExperimentKind, ExperimentPlan, MAX_JOBS, MAX_POINTS, PlanError, Point,
+};
 use crate::experiment::sampling::{latin_hypercube, morris_design, saltelli_design};
 use crate::experiment::vary::{Level, Vary, VaryValues};
 use crate::scenario;
@@ -171,6 +173,12 @@ pub fn points_at(
     let seed = common.seed.unwrap_or(base.run.seed);
     let replicates = common.replicates.unwrap_or(base.run.replicates);
     // Checked before any point is loaded: loading costs milliseconds a point.
+    if rows.len() > MAX_POINTS {
+        return Err(PlanError::Argument(format!(
+            "{} points is more than {MAX_POINTS}; use fewer values or --lhs N, or split the experiment into several",
+            rows.len()
+        )));
+    }
     if rows.len().saturating_mul(replicates as usize) > MAX_JOBS {
         return Err(PlanError::Argument(format!(
             "{} points × {replicates} replicates is more than {MAX_JOBS} jobs; use fewer values, --lhs N or --replicates N",

@@ -135,8 +135,17 @@ fn too_many_jobs_are_refused_before_any_point_is_loaded() {
     let err = sweep("classroom", varied, None, &Common::default())
         .unwrap_err()
         .to_string();
+    assert!(err.starts_with("101000 points is more than 20000"), "{err}");
+    // 1000 × 11 points fit, but not with 100 replicates.
+    let varied = vec![
+        Vary::parse("policy.transparency=2:3:1000").unwrap(),
+        Vary::parse("trust.misread=0:0.2:11").unwrap(),
+    ];
+    let err = sweep("classroom", varied, None, &common(100, 1))
+        .unwrap_err()
+        .to_string();
     assert!(
-        err.starts_with("101000 points × 10 replicates is more than 1000000 jobs"),
+        err.starts_with("11000 points × 100 replicates is more than 1000000 jobs"),
         "{err}"
     );
     let one = vec![Vary::parse("policy.transparency=0:1").unwrap()];
@@ -172,4 +181,26 @@ fn a_baseline_may_be_named_by_another_path_to_its_file() {
     )
     .unwrap();
     assert_eq!(plan.baseline(), 1);
+}
+
+#[test]
+fn the_experiments_own_run_settings_win_over_set() {
+    let common = Common {
+        seed: Some(7),
+        steps: Some(3),
+        overrides: vec!["run.seed=5".into(), "run.steps=9".into()],
+        ..Common::default()
+    };
+    let varied = vec![Vary::parse("policy.transparency=0.2,0.4").unwrap()];
+    let plan = sweep("classroom", varied, None, &common).unwrap();
+    assert_eq!(plan.seed, 7);
+    for point in &plan.points {
+        let scenario = scenario::from_text("p", &point.scenario, &[]).unwrap();
+        assert_eq!(
+            (scenario.run.seed, scenario.run.steps),
+            (7, 3),
+            "{}",
+            point.label
+        );
+    }
 }
