@@ -154,6 +154,11 @@ pub fn points_at(
             )));
         }
     }
+    if common.steps.is_some() && varied.iter().any(|v| v.key.replace('"', "") == "run.steps") {
+        return Err(PlanError::Argument(
+            "--vary run.steps and --steps both set the steps; drop --steps".into(),
+        ));
+    }
     if let Some(vary) = varied.iter().find(|v| fixed_per_experiment(&v.key)) {
         return Err(PlanError::Argument(format!(
             "--vary {}: every point of an experiment runs the same replicates with the same \
