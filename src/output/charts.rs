@@ -25,6 +25,7 @@
 //!   group per category and one bar per series.
 //! - [`scatter_chart`]: points (x, y) per series, e.g. an outcome against a swept key.
 
+mod axes;
 mod bands;
 mod bars;
 mod heatmap;

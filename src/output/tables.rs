@@ -42,23 +42,32 @@ pub fn write_timeseries<'a>(
     Ok(())
 }
 
+/// `n,mean,sd,ci_low,ci_high` of `stats` as CSV fields; undefined ones (sd and interval of a
+/// single value) empty.
+pub fn describe_fields(stats: &crate::experiment::statistics::Describe) -> String {
+    let optional = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    format!(
+        "{},{},{},{},{}",
+        stats.n,
+        stats.mean,
+        optional(stats.sd),
+        optional(stats.ci.map(|c| c.0)),
+        optional(stats.ci.map(|c| c.1)),
+    )
+}
+
 /// Writes the summary; undefined statistics (sd and interval of a single value) are empty.
 pub fn write_summary(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
     writeln!(out, "{SUMMARY_HEADER}")?;
     for row in &summary.rows {
         let stats = &row.stats;
-        let optional = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{}",
             row.step,
             row.metric_name(),
             csv_field(&row.group),
-            stats.n,
-            stats.mean,
-            optional(stats.sd),
-            optional(stats.ci.map(|c| c.0)),
-            optional(stats.ci.map(|c| c.1)),
+            describe_fields(stats),
         )?;
     }
     Ok(())

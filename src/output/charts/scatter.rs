@@ -4,15 +4,13 @@
 //! Owns: axis ranges, the skipping of non-finite points, and how points are marked.
 //! Must never: compute, sort, fit or smooth the points it shows.
 
+use super::axes::{build_axes, extent, padded};
 use super::style::{
-    AXIS_LABEL_SIZE, LegendEntry, Swatch, TEXT_COLOUR, TICK_SIZE, draw_centred_note, draw_legend,
-    draw_title, format_number, legend_width, series_colour, text_style, tick_decimals,
+    LegendEntry, Swatch, draw_centred_note, draw_legend, draw_title, legend_width, series_colour,
 };
 use super::{ChartError, DrawResult, Picture, write_png_and_svg};
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 use std::path::Path;
 
 /// A labelled set of points (x, y), drawn in one colour. Points with a non-finite
@@ -27,8 +25,6 @@ pub struct ScatterSeries {
 const SIZE: (u32, u32) = (1000, 600);
 /// Dot radius in pixels; a white rim keeps overlapping dots apart.
 const DOT_RADIUS: i32 = 4;
-const X_TICKS: usize = 8;
-const Y_TICKS: usize = 7;
 
 /// Writes `<stem>.png` and `<stem>.svg`: every point of every series as a dot in the
 /// series' colour (later series drawn over earlier ones), with a legend on the right. Axes
@@ -56,8 +52,6 @@ struct ScatterChart<'a> {
     y_label: &'a str,
     series: &'a [ScatterSeries],
 }
-
-type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 impl Picture for ScatterChart<'_> {
     fn size(&self) -> (u32, u32) {
@@ -115,72 +109,7 @@ fn axis_ranges(series: &[ScatterSeries]) -> Option<((f64, f64), (f64, f64))> {
     };
     let x = extent(points().map(|(x, _)| x))?;
     let y = extent(points().map(|(_, y)| y))?;
-    Some((padded(x), padded(y)))
-}
-
-fn extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    values.fold(None, |range, v| match range {
-        None => Some((v, v)),
-        Some((low, high)) => Some((low.min(v), high.max(v))),
-    })
-}
-
-/// `(low, high)` widened by 5% of its span on each side, so that no dot sits on an axis; a
-/// single value gets ±10% of itself (±1 around zero) so that it sits mid-axis.
-fn padded((low, high): (f64, f64)) -> (f64, f64) {
-    let span = high - low;
-    if span > 0.0 {
-        (low - span * 0.05, high + span * 0.05)
-    } else if low == 0.0 {
-        (-1.0, 1.0)
-    } else {
-        (low - low.abs() * 0.1, high + high.abs() * 0.1)
-    }
-}
-
-fn build_axes<'a, DB: DrawingBackend>(
-    area: &'a DrawingArea<DB, Shift>,
-    (x_low, x_high): (f64, f64),
-    (y_low, y_high): (f64, f64),
-    x_label: &str,
-    y_label: &str,
-) -> DrawResult<DB, Axes<'a, DB>> {
-    let mut axes = ChartBuilder::on(area)
-        .margin_top(10)
-        .margin_right(25)
-        .margin_left(10)
-        .margin_bottom(5)
-        .x_label_area_size(62)
-        .y_label_area_size(88)
-        .build_cartesian_2d(x_low..x_high, y_low..y_high)?;
-    let x_decimals = tick_decimals((x_low, x_high), X_TICKS);
-    let y_decimals = tick_decimals((y_low, y_high), Y_TICKS);
-    let x_ticks = |v: &f64| format_number(*v, x_decimals);
-    let y_ticks = |v: &f64| format_number(*v, y_decimals);
-    axes.configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(RGBColor(225, 225, 225))
-        .axis_style(RGBColor(120, 120, 120))
-        .x_labels(X_TICKS)
-        .y_labels(Y_TICKS)
-        .x_label_formatter(&x_ticks)
-        .y_label_formatter(&y_ticks)
-        .label_style(text_style(
-            TICK_SIZE,
-            TEXT_COLOUR,
-            HPos::Center,
-            VPos::Center,
-        ))
-        .axis_desc_style(text_style(
-            AXIS_LABEL_SIZE,
-            TEXT_COLOUR,
-            HPos::Center,
-            VPos::Center,
-        ))
-        .x_desc(x_label)
-        .y_desc(y_label)
-        .draw()?;
-    Ok(axes)
+    Some((padded(x, 0.05), padded(y, 0.05)))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::experiment::indices::{Index, IndexRow};
 use crate::experiment::plan::ExperimentPlan;
 use crate::experiment::results::Results;
 use crate::experiment::sweep::SummaryRow;
-use crate::output::tables::csv_field;
+use crate::output::tables::{csv_field, describe_fields};
 use std::io::{self, Write};
 
 /// A statistic as a CSV field: empty when undefined (`None`, NaN or infinite).
@@ -38,19 +38,14 @@ pub fn write_compare(
         "metric,group,scenario,n,mean,sd,ci_low,ci_high,difference,difference_ci_low,difference_ci_high,cohens_d,welch_p,mann_whitney_p"
     )?;
     for row in rows {
-        let s = &row.stats;
         let c = row.contrast;
         write!(
             out,
-            "{},{},{},{},{},{},{},{},",
+            "{},{},{},{},",
             row.metric,
             csv_field(&row.group),
             csv_field(&plan.points[row.point].label),
-            s.n,
-            s.mean,
-            optional(s.sd),
-            optional(s.ci.map(|c| c.0)),
-            optional(s.ci.map(|c| c.1)),
+            describe_fields(&row.stats),
         )?;
         writeln!(
             out,
@@ -122,19 +117,14 @@ pub fn write_sweep_summary(
         key_header(plan)
     )?;
     for row in rows {
-        let s = &row.stats;
         writeln!(
             out,
-            "{},{}{},{},{},{},{},{},{}",
+            "{},{}{},{},{}",
             row.point + 1,
             key_fields(plan, row.point),
             row.metric,
             csv_field(&row.group),
-            s.n,
-            s.mean,
-            optional(s.sd),
-            optional(s.ci.map(|c| c.0)),
-            optional(s.ci.map(|c| c.1)),
+            describe_fields(&row.stats),
         )?;
     }
     Ok(())
