@@ -449,3 +449,31 @@ fn random_regular_degrees_that_cannot_be_built_are_refused() {
         &["network.degree", "2500000000 ties", "10000000"],
     );
 }
+
+#[test]
+fn run_metrics_must_name_known_metrics_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "[run]\nmetrics = [\"ties\", \"cooperation_rat\"]\n",
+            &[
+                "run.metrics",
+                "cooperation_rat",
+                "Did you mean `cooperation_rate`?",
+                "mean_trust",
+            ],
+        ),
+        ("[run]\nmetrics = []\n", &["run.metrics", "at least one"]),
+        (
+            "[run]\nmetrics = [\"ties\", \"ties\"]\n",
+            &["run.metrics", "twice"],
+        ),
+    ];
+    for (k, (body, needles)) in cases.iter().enumerate() {
+        let file = write_scenario(dir.path(), &format!("metrics{k}.toml"), body);
+        let mut needles = needles.to_vec();
+        let located = format!("metrics{k}.toml:3:");
+        needles.push(&located);
+        assert_refused(dir.path(), &[&file], &needles);
+    }
+}

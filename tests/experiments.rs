@@ -286,6 +286,19 @@ fn bad_experiment_arguments_say_what_would_be_valid() {
             ],
             "even number of levels",
         ),
+        (
+            vec![
+                "sweep",
+                "classroom",
+                "--vary",
+                "policy.transparency=0,1",
+                "--set",
+                "run.metrics=[\"ties\"]",
+                "--metric",
+                "mean_trust",
+            ],
+            "records only ties (run.metrics)",
+        ),
     ] {
         let result = gotong(dir.path(), &args);
         assert_eq!(result.code, 2, "{args:?}: {}", result.stderr);

@@ -184,3 +184,36 @@ fn runs_never_overwrite_and_default_folders_are_new() {
         "mine"
     );
 }
+
+#[test]
+fn run_metrics_records_only_the_listed_metrics_with_the_same_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--steps", "5", "--replicates", "2", "--quiet", "--no-plots"];
+    let run = |out: &str, extra: &[&str]| {
+        let result = gotong(
+            dir.path(),
+            &[&["run", "classroom", "--out", out][..], &args, extra].concat(),
+        );
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        std::fs::read_to_string(dir.path().join(out).join("timeseries.csv")).unwrap()
+    };
+    let all = run("all", &[]);
+    let some = run(
+        "some",
+        &["--set", r#"run.metrics=["strategy_share","ties"]"#],
+    );
+    let metric = |line: &str| line.split(',').nth(2).unwrap_or("").to_string();
+    let mut listed: Vec<String> = some.lines().skip(1).map(metric).collect();
+    listed.dedup();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed, ["strategy_share", "ties"]);
+    // The listed metrics' lines are exactly those of the full recording.
+    let header = all.lines().next().unwrap();
+    let kept: Vec<&str> = all
+        .lines()
+        .filter(|line| ["strategy_share", "ties"].contains(&metric(line).as_str()))
+        .collect();
+    assert_eq!(some.lines().skip(1).collect::<Vec<_>>(), kept);
+    assert_eq!(some.lines().next().unwrap(), header);
+}

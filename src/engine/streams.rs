@@ -135,8 +135,7 @@ impl Streams {
     /// `pair_uniform(p, s, a, b) == pair_uniform(p, s, b, a)`.
     #[inline]
     pub fn pair_uniform(&self, purpose: Purpose, step: u64, a: u32, b: u32) -> f64 {
-        let (low, high) = if a <= b { (a, b) } else { (b, a) };
-        self.uniform(purpose, step, ((low as u64) << 32) | high as u64)
+        self.uniforms(purpose, step).of_pair(a, b)
     }
 
     /// One uniform number in [0, 1) for `entity` deciding `purpose` at `step`: for a single
@@ -145,12 +144,95 @@ impl Streams {
     /// generator from [`Streams::rng`] with the same key: the two never share numbers.
     #[inline]
     pub fn uniform(&self, purpose: Purpose, step: u64, entity: u64) -> f64 {
+        self.uniforms(purpose, step).of(entity)
+    }
+
+    /// The single uniform numbers of every entity (and pair) deciding `purpose` at `step`,
+    /// with the key mixed in once: a pass that draws for every tie makes this once per
+    /// step, not once per draw. Gives exactly [`Streams::uniform`]'s numbers.
+    #[inline]
+    pub fn uniforms(&self, purpose: Purpose, step: u64) -> Uniforms {
         let mut state = mix64(self.seed ^ 0x6a09_e667_f3bc_c908);
         state = mix64(state ^ self.replicate.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         state = mix64(state ^ step.wrapping_mul(0xbf58_476d_1ce4_e5b9));
-        state = mix64(state ^ (purpose as u64).wrapping_mul(0x94d0_49bb_1331_11eb));
-        state = mix64(state ^ entity);
-        unit_from_bits(mix64(state))
+        Uniforms {
+            keyed: mix64(state ^ (purpose as u64).wrapping_mul(0x94d0_49bb_1331_11eb)),
+        }
+    }
+}
+
+impl Streams {
+    /// [`Streams::rng`], made only at its first draw: a decision-maker that may not draw at
+    /// all this step (a tit-for-tat player, a game without misreading) then costs nothing.
+    /// Gives exactly the numbers of `rng(purpose, step, entity)`.
+    #[inline]
+    pub fn lazy_rng(&self, purpose: Purpose, step: u64, entity: u64) -> LazyRng {
+        LazyRng {
+            streams: *self,
+            purpose,
+            step,
+            entity,
+            rng: None,
+        }
+    }
+}
+
+/// A generator of [`Streams::lazy_rng`].
+#[derive(Clone, Debug)]
+pub struct LazyRng {
+    streams: Streams,
+    purpose: Purpose,
+    step: u64,
+    entity: u64,
+    rng: Option<ChaCha8Rng>,
+}
+
+impl LazyRng {
+    #[inline]
+    fn made(&mut self) -> &mut ChaCha8Rng {
+        let (streams, purpose, step, entity) = (self.streams, self.purpose, self.step, self.entity);
+        self.rng
+            .get_or_insert_with(|| streams.rng(purpose, step, entity))
+    }
+}
+
+impl rand::TryRng for LazyRng {
+    type Error = std::convert::Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok(self.made().next_u32())
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.made().next_u64())
+    }
+
+    fn try_fill_bytes(&mut self, bytes: &mut [u8]) -> Result<(), Self::Error> {
+        self.made().fill_bytes(bytes);
+        Ok(())
+    }
+}
+
+/// One (seed, replicate, step, purpose) key, mixed: see [`Streams::uniforms`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uniforms {
+    keyed: u64,
+}
+
+impl Uniforms {
+    /// The uniform number in [0, 1) of `entity`.
+    #[inline]
+    pub fn of(&self, entity: u64) -> f64 {
+        unit_from_bits(mix64(mix64(self.keyed ^ entity)))
+    }
+
+    /// The uniform number in [0, 1) of the unordered pair {a, b} (the same both ways).
+    #[inline]
+    pub fn of_pair(&self, a: u32, b: u32) -> f64 {
+        let (low, high) = if a <= b { (a, b) } else { (b, a) };
+        self.of(((low as u64) << 32) | high as u64)
     }
 }
 
@@ -311,6 +393,27 @@ mod tests {
             let mut other = other;
             let c: Vec<u64> = (0..4).map(|_| other.next_u64()).collect();
             assert_ne!(a, c);
+        }
+    }
+
+    #[test]
+    fn lazy_and_hoisted_streams_give_the_eager_numbers() {
+        let streams = Streams::new(42, 3);
+        let mut eager = streams.rng(Purpose::Misread, 7, 11);
+        let mut lazy = streams.lazy_rng(Purpose::Misread, 7, 11);
+        let eager: Vec<f64> = (0..40).map(|_| eager.uniform()).collect();
+        let lazy: Vec<f64> = (0..40).map(|_| lazy.uniform()).collect();
+        assert_eq!(eager, lazy);
+        let hoisted = streams.uniforms(Purpose::Contact, 9);
+        for (a, b) in [(1, 2), (5, 3), (0, u32::MAX)] {
+            assert_eq!(
+                hoisted.of_pair(a, b),
+                streams.pair_uniform(Purpose::Contact, 9, a, b)
+            );
+            assert_eq!(
+                hoisted.of(a as u64),
+                streams.uniform(Purpose::Contact, 9, a as u64)
+            );
         }
     }
 

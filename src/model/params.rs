@@ -32,6 +32,9 @@ pub struct Params {
     pub steps: u32,
     /// Recording interval in steps.
     pub record_every: u32,
+    /// Indices into [`crate::observe::METRICS`] of the metrics recorded, in registry order
+    /// (every metric unless `run.metrics` lists some).
+    pub recorded_metrics: Vec<usize>,
     /// Chance per step that a tie is active, by role pair.
     pub contact: PairTable<f64>,
     /// The game of each tie kind, by [`TieKind::index`].
@@ -103,6 +106,7 @@ impl Params {
         Params {
             steps: scenario.run.steps,
             record_every: scenario.run.record_every,
+            recorded_metrics: recorded_metrics(scenario.run.metrics.as_deref()),
             contact: scenario.contacts.to_table(crate::scenario::DEFAULT_CONTACT),
             games: TieKind::ALL.map(game_of),
             conflict_game: resolve_conflict_game(&scenario.game.conflict)
@@ -170,6 +174,19 @@ impl Params {
 
 /// The mean degree of the initial network as its generator defines it, for newcomers
 /// when the network is not a block model.
+/// Indices of the metrics `names` lists (every metric for `None`), in registry order;
+/// unknown names are skipped (validation refuses them).
+fn recorded_metrics(names: Option<&[String]>) -> Vec<usize> {
+    let metrics = crate::observe::METRICS.iter().enumerate();
+    match names {
+        None => metrics.map(|(index, _)| index).collect(),
+        Some(names) => metrics
+            .filter(|(_, metric)| names.iter().any(|name| name == metric.name))
+            .map(|(index, _)| index)
+            .collect(),
+    }
+}
+
 fn newcomer_degree(scenario: &Scenario) -> f64 {
     let network = &scenario.network;
     let n = scenario.agent_count().max(2) as f64;

@@ -87,10 +87,11 @@ impl Observer for Recorder {
         let step = world.step;
         let last = step == self.last_step;
         let observed = metrics::Observed::new(world, params).at_last_step(last);
-        for (index, metric) in METRICS.iter().enumerate() {
+        for &index in &params.recorded_metrics {
             if !last && self.between.as_ref().is_some_and(|m| !m.contains(&index)) {
                 continue;
             }
+            let metric = &METRICS[index];
             let mut sink = Sink {
                 rows: &mut self.rows,
                 step,

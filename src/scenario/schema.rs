@@ -95,6 +95,12 @@ pub struct RunSettings {
     pub replicates: u32,
     /// Record the metrics every this many steps (step 0 and the last step always).
     pub record_every: u32,
+    /// The metrics to record, by name (docs/model.md lists them); absent: every metric.
+    /// Recording is a large part of a step's cost on big worlds (clustering, components and
+    /// trust by role pair are recomputed at every recorded step), so a run that needs a few
+    /// outputs can list just those.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<String>>,
 }
 
 impl Default for RunSettings {
@@ -106,6 +112,7 @@ impl Default for RunSettings {
             steps_per_year: 40,
             replicates: 20,
             record_every: 1,
+            metrics: None,
         }
     }
 }

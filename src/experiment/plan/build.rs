@@ -54,6 +54,7 @@ pub fn compare(
             load_point(source, first.clone(), Vec::new(), String::new(), || {
                 format!("scenario {source}")
             })?;
+        recorded(&outputs, &scenario, source)?;
         loaded.push((point, scenario));
     }
     let labels = unique_labels(
@@ -100,6 +101,26 @@ pub fn compare(
         varied: Vec::new(),
         points,
     })
+}
+
+/// Refuses outputs whose metric `scenario` does not record (`run.metrics`).
+fn recorded(
+    outputs: &[super::Output],
+    scenario: &scenario::Scenario,
+    source: &str,
+) -> Result<(), PlanError> {
+    let Some(listed) = &scenario.run.metrics else {
+        return Ok(());
+    };
+    match outputs.iter().find(|o| !listed.contains(&o.metric)) {
+        Some(output) => Err(PlanError::Argument(format!(
+            "--metric {}: scenario {source} records only {} (run.metrics); add it there or \
+             choose one of those",
+            output.metric,
+            listed.join(", ")
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Whether `given` names the scenario `source`: as typed, or as another path to the same file
@@ -175,6 +196,7 @@ pub fn points_at(
         || format!("scenario {scenario}"),
     )?
     .1;
+    recorded(&outputs, &base, scenario)?;
     let seed = common.seed.unwrap_or(base.run.seed);
     let replicates = common.replicates.unwrap_or(base.run.replicates);
     // Checked before any point is loaded: loading costs milliseconds a point.

@@ -57,12 +57,13 @@ fn decide(world: &mut World, context: &StepContext) {
     let pieces = split_views(graph.offsets(), &blocks, &mut scratch.records);
     let items: Vec<_> = blocks.into_iter().zip(pieces).collect();
     let (graph, views, agents) = (&*graph, &*views, &*agents);
+    let contact_draws = context.streams.uniforms(Purpose::Contact, step);
     map_blocks(n, items, |_, (block, records)| {
         let first_view = graph.offsets()[block.start];
         for i in block {
             let agent = i as AgentId;
             let role = agents.role[i];
-            let mut rng = context.streams.rng(Purpose::Action, step, i as u64);
+            let mut rng = context.streams.lazy_rng(Purpose::Action, step, i as u64);
             for v in graph.views(agent) {
                 let partner = graph.targets()[v];
                 let partner_role = agents.role[partner as usize];
@@ -72,11 +73,8 @@ fn decide(world: &mut World, context: &StepContext) {
                     closure
                 };
                 let contact = *context.params.contact.get(role, partner_role) * factor;
-                if context
-                    .streams
-                    .pair_uniform(Purpose::Contact, step, agent, partner)
-                    >= contact
-                {
+                // A draw in [0, 1) is below any contact chance of 1 or more: skip it then.
+                if contact < 1.0 && contact_draws.of_pair(agent, partner) >= contact {
                     continue; // records start IDLE
                 }
                 let view = &views[v];
@@ -137,7 +135,7 @@ fn play(world: &mut World, context: &StepContext) {
             let agent = i as AgentId;
             let mut rng = context
                 .streams
-                .rng(Purpose::Misread, context.step as u64, i as u64);
+                .lazy_rng(Purpose::Misread, context.step as u64, i as u64);
             let (mut payoff, mut played) = (0.0, 0u32);
             for v in neighbour_order.views(graph, agent) {
                 let view = &mut block.views[v - first_view];

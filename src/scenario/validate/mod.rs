@@ -118,6 +118,39 @@ fn check_run(scenario: &Scenario) -> Result<(), Problem> {
             "is used in folder names: no slashes or control characters",
         );
     }
+    check_metric_names(run.metrics.as_deref())
+}
+
+/// `run.metrics`, when given, names at least one metric, each known and listed once.
+fn check_metric_names(names: Option<&[String]>) -> Result<(), Problem> {
+    let Some(names) = names else {
+        return Ok(());
+    };
+    let known = || crate::observe::METRICS.iter().map(|m| m.name);
+    if names.is_empty() {
+        return problem(
+            "run.metrics",
+            "lists no metric: name at least one, or leave the key out to record every metric",
+        );
+    }
+    for (k, name) in names.iter().enumerate() {
+        if !known().any(|m| m == name) {
+            let hint = super::suggest::suggest(name, known())
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            let all: Vec<&str> = known().collect();
+            return problem(
+                "run.metrics",
+                format!(
+                    "has no metric \"{name}\".{hint} Metrics: {}",
+                    all.join(", ")
+                ),
+            );
+        }
+        if names[..k].contains(name) {
+            return problem("run.metrics", format!("lists \"{name}\" twice"));
+        }
+    }
     Ok(())
 }
 

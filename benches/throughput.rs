@@ -1,0 +1,183 @@
+//! Step throughput of the school model at 1k to 1M agents on 1 and 2 threads, and how far
+//! the engine is from the memory-bound limit of one pass over the ties.
+//!
+//! Owns: the figures of `docs/performance.md` ("Step throughput" and "The limit"): agent-steps
+//! and tie-views per second, the thread speed-up, and the engine/kernel ratio.
+//! Must never: assert anything (tests do that), or time anything but stepping (set-up and
+//! warm-up are outside the clock).
+//!
+//! Run: `cargo bench --bench throughput` (all sizes, a few minutes), or name sizes:
+//! `cargo bench --bench throughput -- 1000 100000`. A size is a number of agents; the
+//! school is `default` at `population.scale = size / 836` (the same ties per person).
+//! `-- pd_grid` times Mesa's pd_grid scenario (games and imitation only) at 100 × 100 and
+//! 200 × 200 instead.
+//!
+//! The kernel is the least one step can do: one pass over every agent's views (in the
+//! engine's own parallel blocks) that reads the view's target, its reverse view's one-byte
+//! step record and the target's role, updates the view's 16-byte state and sums per agent
+//! — the memory traffic of the play pass of the pairwise games and nothing else. The
+//! engine's step time divided by the kernel's is the figure to watch (issue 6: ≤ 2×).
+
+use gotong::engine::parallel::{agent_blocks, map_blocks, split_agents, split_views};
+use gotong::engine::schedule::Schedule;
+use gotong::engine::streams::Streams;
+use gotong::model::params::Params;
+use gotong::model::rules::standard_rules;
+use gotong::model::setup::build_world;
+use gotong::model::tie::{Action, ViewState};
+use gotong::model::world::World;
+use gotong::scenario::{self, Scenario};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Agents of the `default` school (the scale factor is size / this).
+const DEFAULT_AGENTS: f64 = 836.0;
+/// Steps run before timing, so ties, beliefs and strategies have moved.
+const WARM_UP_STEPS: u32 = 5;
+/// Each figure is the median of this many timed batches of steps.
+const BATCHES: usize = 5;
+/// A batch runs at least this long (and at least one step).
+const BATCH_TIME: Duration = Duration::from_millis(300);
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (label, cases): (&str, Vec<(String, Vec<String>)>) = if args.iter().any(|a| a == "pd_grid")
+    {
+        ("pd_grid", pd_grid_cases())
+    } else {
+        let sizes: Vec<usize> = if args.is_empty() {
+            vec![1_000, 10_000, 100_000, 1_000_000]
+        } else {
+            args.iter().filter_map(|a| a.parse().ok()).collect()
+        };
+        ("school", sizes.iter().map(|&n| school_case(n)).collect())
+    };
+    println!("# {label}: one step (no recording), median of {BATCHES} batches");
+    println!(
+        "{:>9} {:>11} {:>7} {:>10} {:>14} {:>14} {:>10} {:>8}",
+        "agents",
+        "tie_views",
+        "threads",
+        "ms/step",
+        "agent-steps/s",
+        "views/s",
+        "kernel_ms",
+        "ratio"
+    );
+    for (name, overrides) in cases {
+        let scenario = scenario::load(Some(&name), &overrides)
+            .unwrap_or_else(|e| panic!("{name} {overrides:?}: {e}"))
+            .scenario;
+        measure(&scenario);
+    }
+}
+
+fn school_case(agents: usize) -> (String, Vec<String>) {
+    let scale = agents as f64 / DEFAULT_AGENTS;
+    ("default".into(), vec![format!("population.scale={scale}")])
+}
+
+fn pd_grid_cases() -> Vec<(String, Vec<String>)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/validation/mesa_pd_grid.toml"
+    );
+    [100, 200]
+        .iter()
+        .map(|side| {
+            let overrides = vec![
+                format!("network.width={side}"),
+                format!("network.height={side}"),
+            ];
+            (path.to_string(), overrides)
+        })
+        .collect()
+}
+
+fn measure(scenario: &Scenario) {
+    let params = Params::new(scenario);
+    let streams = Streams::new(scenario.run.seed, 0);
+    let schedule = Schedule::new(standard_rules());
+    let mut warm = build_world(scenario, &params, streams).expect("the network builds");
+    for _ in 0..WARM_UP_STEPS {
+        schedule.step(&mut warm, streams, &params);
+    }
+    let (agents, views) = (warm.agents.count(), warm.graph.view_count());
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        let mut world = warm.clone();
+        let step = pool.install(|| per_step(|| schedule.step(&mut world, streams, &params)));
+        drop(world);
+        let mut kernel_world = warm.clone();
+        kernel_world.begin_step(); // step records sized to the current ties
+        let kernel = pool.install(|| per_step(|| kernel_pass(&mut kernel_world)));
+        let seconds = step.as_secs_f64();
+        println!(
+            "{agents:>9} {views:>11} {threads:>7} {:>10.3} {:>14.3e} {:>14.3e} {:>10.3} {:>8.1}",
+            seconds * 1e3,
+            agents as f64 / seconds,
+            views as f64 / seconds,
+            kernel.as_secs_f64() * 1e3,
+            seconds / kernel.as_secs_f64(),
+        );
+    }
+}
+
+/// Median time of one call of `step`, over [`BATCHES`] batches of calls.
+fn per_step(mut step: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..BATCHES)
+        .map(|_| {
+            let clock = Instant::now();
+            let mut calls = 0u32;
+            while calls == 0 || clock.elapsed() < BATCH_TIME {
+                step();
+                calls += 1;
+            }
+            clock.elapsed() / calls
+        })
+        .collect();
+    times.sort();
+    times[BATCHES / 2]
+}
+
+/// The kernel (see the module doc): one pass over the views in the engine's blocks.
+fn kernel_pass(world: &mut World) {
+    let n = world.agents.count();
+    let blocks = agent_blocks(n);
+    let World {
+        graph,
+        views,
+        agents,
+        scratch,
+        ..
+    } = world;
+    let view_pieces = split_views(graph.offsets(), &blocks, views);
+    let sums = split_agents(&blocks, &mut agents.round_payoff);
+    let items: Vec<_> = blocks
+        .into_iter()
+        .zip(view_pieces.into_iter().zip(sums))
+        .collect();
+    let (graph, records, roles) = (&*graph, &scratch.records, &agents.role);
+    map_blocks(n, items, |_, (block, (views, sums))| {
+        let first_view = graph.offsets()[block.start];
+        for i in block.clone() {
+            let mut sum = 0.0;
+            for v in graph.views(i as u32) {
+                let partner = graph.targets()[v] as usize;
+                let partner_record = records[graph.reverse(v)];
+                let view: &mut ViewState = &mut views[v - first_view];
+                let cooperated = partner_record.action() == Some(Action::Cooperate);
+                view.alpha += cooperated as u32 as f32;
+                view.strength *= 0.99;
+                sum += roles[partner].index() as f64 + view.alpha as f64;
+            }
+            sums[i - block.start] += black_box(sum);
+        }
+    });
+}
