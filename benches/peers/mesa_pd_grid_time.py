@@ -27,6 +27,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -63,8 +64,8 @@ def parse_args():
 
 
 def mesa_run(side, steps, seed, moves_path):
-    """One timed Mesa run: (setup seconds, step seconds, cooperators at steps 0..=steps).
-    Writes the starting grid to moves_path (x,y,move) when it is given."""
+    """One timed Mesa run: (setup seconds, step seconds, step CPU seconds, cooperators at
+    steps 0..=steps). Writes the starting grid to moves_path (x,y,move) when it is given."""
     payoffs = {("C", "C"): 1, ("C", "D"): 0, ("D", "C"): 1.6, ("D", "D"): 0}
     started = time.perf_counter()
     model = PdGrid(side, side, "Simultaneous", payoffs=payoffs, seed=seed)
@@ -75,11 +76,12 @@ def mesa_run(side, steps, seed, moves_path):
             for agent in model.agents:
                 x, y = agent.cell.coordinate
                 out.write(f"{x},{y},{agent.move}\n")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     model.run(steps)
     stepping = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     counts = model.datacollector.get_model_vars_dataframe()["Cooperating_Agents"]
-    return setup, stepping, [int(count) for count in counts]
+    return setup, stepping, cpu, [int(count) for count in counts]
 
 
 def gotong_command(args, side, moves, out):
@@ -94,18 +96,27 @@ def gotong_command(args, side, moves, out):
 
 
 def gotong_run(args, side, moves, scratch):
-    """One timed gotong command: (wall seconds, cooperators at steps 0..=steps)."""
+    """One timed gotong command: (wall seconds, CPU seconds of all its threads,
+    cooperators at steps 0..=steps)."""
     out = os.path.join(scratch, "run")
     command = gotong_command(args, side, moves, out)
+    cpu_started = children_cpu_seconds()
     started = time.perf_counter()
     finished = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_started
     if finished.returncode != 0:
         fail(f"gotong failed ({finished.returncode}): {' '.join(command)}\n"
              + finished.stderr.decode(errors="replace"))
     counts = cooperator_counts(os.path.join(out, "timeseries.csv"), side * side)
     shutil.rmtree(out)
-    return seconds, counts
+    return seconds, cpu, counts
+
+
+def children_cpu_seconds():
+    """User + system seconds of every child process waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cooperator_counts(timeseries, cells):
@@ -141,10 +152,10 @@ def say(line):
 def measure_size(args, side, scratch):
     """Median timings of both tools on a side x side torus; fails if their counts differ."""
     moves = os.path.join(scratch, f"moves-{side}.csv")
-    mesa_setup, mesa_steps, gotong_wall = [], [], []
+    mesa_setup, mesa_steps, mesa_cpu, gotong_wall, gotong_cpu = [], [], [], [], []
     for repeat in range(args.repeats):
         say(f"  Mesa   {side}x{side}, {args.steps} steps, run {repeat + 1}/{args.repeats}")
-        setup, stepping, counts = mesa_run(side, args.steps, args.seed,
+        setup, stepping, cpu, counts = mesa_run(side, args.steps, args.seed,
                                            moves if repeat == 0 else None)
         if repeat == 0:
             mesa_counts = counts
@@ -152,11 +163,13 @@ def measure_size(args, side, scratch):
             fail(f"Mesa gave different counts on two runs with seed {args.seed}")
         mesa_setup.append(setup)
         mesa_steps.append(stepping)
+        mesa_cpu.append(cpu)
     for repeat in range(args.repeats):
         say(f"  gotong {side}x{side}, {args.steps} steps, run {repeat + 1}/{args.repeats}")
-        seconds, counts = gotong_run(args, side, moves, scratch)
+        seconds, cpu, counts = gotong_run(args, side, moves, scratch)
         check_agree(side, mesa_counts, counts)
         gotong_wall.append(seconds)
+        gotong_cpu.append(cpu)
     agent_steps = side * side * args.steps
     mesa_seconds = statistics.median(mesa_steps)
     gotong_seconds = statistics.median(gotong_wall)
@@ -165,6 +178,8 @@ def measure_size(args, side, scratch):
         "mesa_seconds": mesa_seconds, "gotong_seconds": gotong_seconds,
         "mesa_setup_seconds": statistics.median(mesa_setup),
         "mesa_runs": mesa_steps, "gotong_runs": gotong_wall,
+        "mesa_cpu_seconds": statistics.median(mesa_cpu),
+        "gotong_cpu_seconds": statistics.median(gotong_cpu),
         "mesa_rate": agent_steps / mesa_seconds, "gotong_rate": agent_steps / gotong_seconds,
         "ratio": mesa_seconds / gotong_seconds,
         "final_cooperators": mesa_counts[-1],
@@ -215,6 +230,10 @@ def print_table(results, info):
               f"| {r['mesa_seconds']:.3f} | {r['gotong_seconds']:.3f} "
               f"| {r['mesa_rate']:,.0f} | {r['gotong_rate']:,.0f} | {r['ratio']:.1f}× |")
     print()
+    cpu = ", ".join(f"{r['side']}×{r['side']} Mesa {r['mesa_cpu_seconds']:.3f} s, gotong "
+                    f"{r['gotong_cpu_seconds']:.3f} s" for r in results)
+    print(f"CPU time (user + system, all threads; less sensitive than wall time to other "
+          f"load on the machine), medians: {cpu}.")
     setups = ", ".join(f"{r['side']}×{r['side']} {r['mesa_setup_seconds']:.2f} s"
                        for r in results)
     print(f"Mesa's model construction, not in the table: {setups}.")
