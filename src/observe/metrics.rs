@@ -176,7 +176,7 @@ pub static METRICS: &[MetricDef] = &[
     },
     MetricDef {
         name: "average_shortest_path_length",
-        description: "average shortest-path length in ties, over ordered pairs of agents of the largest connected component; 0 for one agent; recorded at the last step only (networkx average_shortest_path_length on the largest component)",
+        description: "average shortest-path length in ties, over ordered pairs of agents of the largest connected component; 0 for one agent; recorded at the last step only (networkx average_shortest_path_length on the largest component); above 10,000 agents in that component, estimated from the searches of 1,024 of its agents spread evenly over ids",
         compute: average_shortest_path_length,
     },
     MetricDef {
