@@ -213,6 +213,12 @@ def machine(args):
     }
 
 
+def cpu_ratio(result):
+    if result["gotong_cpu_seconds"] <= 0:
+        return "gotong too short to measure"
+    return f"{result['mesa_cpu_seconds'] / result['gotong_cpu_seconds']:.1f}×"
+
+
 def runs(count):
     return "1 run" if count == 1 else f"{count} runs"
 
@@ -230,8 +236,9 @@ def print_table(results, info):
               f"| {r['mesa_seconds']:.3f} | {r['gotong_seconds']:.3f} "
               f"| {r['mesa_rate']:,.0f} | {r['gotong_rate']:,.0f} | {r['ratio']:.1f}× |")
     print()
-    cpu = ", ".join(f"{r['side']}×{r['side']} Mesa {r['mesa_cpu_seconds']:.3f} s, gotong "
-                    f"{r['gotong_cpu_seconds']:.3f} s" for r in results)
+    cpu = "; ".join(f"{r['side']}×{r['side']} Mesa {r['mesa_cpu_seconds']:.3f} s, gotong "
+                    f"{r['gotong_cpu_seconds']:.3f} s "
+                    f"({cpu_ratio(r)})" for r in results)
     print(f"CPU time (user + system, all threads; less sensitive than wall time to other "
           f"load on the machine), medians: {cpu}.")
     setups = ", ".join(f"{r['side']}×{r['side']} {r['mesa_setup_seconds']:.2f} s"
