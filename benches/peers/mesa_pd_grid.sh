@@ -11,7 +11,7 @@
 #
 # Usage: benches/peers/mesa_pd_grid.sh [--steps N] [--sizes 50,100,200] [--repeats N]
 #            [--threads N] [--all-metrics] [--json FILE] [--quick]
-#   --steps N      steps per run (default 50: the whole script takes about 3 minutes here)
+#   --steps N      steps per run (default 50: the whole script takes about 2–3 minutes here)
 #   --sizes LIST   grid sides (default 50,100,200: 50×50, 100×100, 200×200 tori)
 #   --repeats N    runs per tool and size; the median is reported (default 3)
 #   --threads N    gotong's --threads (default: gotong's own, all cores)
