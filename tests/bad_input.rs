@@ -114,7 +114,7 @@ fn networks_too_large_to_build_are_refused_before_the_run() {
     let file = standalone(
         "dense.toml",
         "[population]\ntotal = 100000\n[population.student]\nshare = 1.0\n\
-         [network]\nkind = \"erdos_renyi\"\nmean_degree = 500\n",
+         [network]\nkind = \"erdos_renyi\"\nmean_degree = 30000\n",
     );
     assert_refused(
         dir.path(),
@@ -122,8 +122,8 @@ fn networks_too_large_to_build_are_refused_before_the_run() {
         &[
             "dense.toml:7:",
             "key `network.mean_degree`",
-            "25000000 ties",
-            "10000000",
+            "1500000000 ties",
+            "1e9",
         ],
     );
     let file = standalone(

@@ -4,17 +4,19 @@
 //! [`Scenario`], or into a [`ScenarioError`] that names the file, line and key and says
 //! what would be valid. The pipeline is: [`source`] reads and merges TOML layers (the
 //! `extends` chain, then overrides) while recording where each key was written; [`schema`]
-//! deserializes the merged table with every default; [`validate`] checks ranges and
-//! combinations. Errors of the last two steps carry a key path that `source` maps back to
-//! a file and line.
+//! deserializes the merged table with every default; [`scale`] applies `population.scale`
+//! (once, then removes it); [`validate`] checks ranges and combinations. Errors of the
+//! last three steps carry a key path that `source` maps back to a file and line.
 //! Must never: run anything, or print; callers decide how to show errors.
 
 mod error;
 pub mod games;
 pub mod initial_moves;
 pub mod presets;
+pub mod scale;
 pub mod schema;
 pub mod school;
+mod size;
 mod source;
 mod suggest;
 mod validate;
@@ -96,6 +98,9 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
     if scenario.run.name.is_empty() {
         scenario.run.name = source.short_name();
     }
+    scale::apply(&mut scenario).map_err(|(path, message)| {
+        located(&locations, (ScenarioErrorKind::InvalidValue, path, message))
+    })?;
     validate::check(&scenario).map_err(|(path, message)| {
         located(&locations, (ScenarioErrorKind::InvalidValue, path, message))
     })?;

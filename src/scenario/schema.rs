@@ -127,6 +127,10 @@ pub struct Population {
     /// Total number of agents when roles are given by `share`; for a lattice the grid size
     /// is the total and this key is not needed.
     pub total: Option<u32>,
+    /// A number > 0: build a school this many times as large with the same ties per person
+    /// (`super::scale` says which keys it multiplies or divides). Applied once at load
+    /// time, then removed, so a loaded scenario has `None` here.
+    pub scale: Option<f64>,
     /// The roles present, in canonical role order.
     pub roles: BTreeMap<Role, RoleSettings>,
 }
@@ -167,7 +171,7 @@ impl Default for RoleSettings {
 }
 
 /// Keys of `[population]` besides the role names.
-const POPULATION_SCALARS: [&str; 2] = ["initial_defectors", "total"];
+const POPULATION_SCALARS: [&str; 3] = ["initial_defectors", "total", "scale"];
 
 fn population_keys() -> &'static [&'static str] {
     static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
@@ -186,6 +190,9 @@ impl Serialize for Population {
         map.serialize_entry("initial_defectors", &self.initial_defectors)?;
         if let Some(total) = self.total {
             map.serialize_entry("total", &total)?;
+        }
+        if let Some(scale) = self.scale {
+            map.serialize_entry("scale", &scale)?;
         }
         for (role, settings) in &self.roles {
             map.serialize_entry(role.name(), settings)?;
@@ -208,6 +215,7 @@ impl<'de> Deserialize<'de> for Population {
                     match key.as_str() {
                         "initial_defectors" => population.initial_defectors = map.next_value()?,
                         "total" => population.total = Some(map.next_value()?),
+                        "scale" => population.scale = Some(map.next_value()?),
                         name => match name.parse::<Role>() {
                             Ok(role) => {
                                 population.roles.insert(role, map.next_value()?);

@@ -23,8 +23,17 @@ pub const MAX_AGENTS: u64 = 100_000_000;
 /// Most replicates a run may ask for.
 pub const MAX_REPLICATES: u32 = 100_000;
 
-/// Most occurrences of one activity type per step.
+/// Most occurrences of one activity type per step in a population of up to this many
+/// agents; larger populations may have one per agent ([`per_school_limit`]).
 pub const MAX_PER_STEP: f64 = 1000.0;
+
+/// The most of something a school has per step or per year (activities, networking events,
+/// arriving firms): `base`, or one per agent when the population is larger, so that a
+/// school built with `population.scale` keeps its rates. Beyond one per agent a number is
+/// surely a typo, and each occurrence costs time.
+pub fn per_school_limit(base: f64, agents: u64) -> f64 {
+    base.max(agents as f64)
+}
 
 /// Largest Beta pseudo-count: beliefs are stored as f32, which stops counting single
 /// observations well before its range ends (at 2^24 ≈ 1.7e7).
@@ -436,11 +445,14 @@ fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Res
         }
     }
     at_least(&format!("{path}.per_step"), activity.per_step, 0.0)?;
-    if activity.per_step > MAX_PER_STEP {
+    let agents = counts.iter().map(|(_, n)| *n as u64).sum();
+    let limit = per_school_limit(MAX_PER_STEP, agents);
+    if activity.per_step > limit {
         return problem(
             format!("{path}.per_step"),
             format!(
-                "{} is more than {MAX_PER_STEP} occurrences a step",
+                "{} is more than {limit} occurrences a step (the most is {MAX_PER_STEP}, or one \
+                 per agent in a larger population)",
                 activity.per_step
             ),
         );

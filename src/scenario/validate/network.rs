@@ -1,5 +1,5 @@
 //! Checks of `[network]`: the keys each kind takes, their ranges, and the size of the
-//! initial network (so a run that would not fit in memory is refused before it starts).
+//! initial network (so a network gotong cannot index is refused before it starts).
 
 use super::{Problem, check_pair_map, in_unit, problem, unit};
 use crate::scenario::{NetworkKind, Scenario};
@@ -109,54 +109,35 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
     check_expected_ties(scenario, agents)
 }
 
-/// Refuses an initial network whose expected number of ties is beyond what gotong builds
-/// (about 2 GB of memory at the limit, measured): better a clear message now than an
-/// allocation failure after the folder is made.
+/// Most ties an initial network may be expected to have: views (two per tie) are indexed
+/// by 32-bit numbers, so a network can never pass 2³¹ ties; half that leaves room for the
+/// ties made during a run. Whether a run fits in memory is checked before it starts
+/// (`engine::memory`), so this only catches what could never run anywhere.
+pub const MAX_INITIAL_TIES: f64 = 1e9;
+
+/// Refuses an initial network whose expected number of ties is beyond [`MAX_INITIAL_TIES`]:
+/// better a clear message now than a failure after the folder is made.
 fn check_expected_ties(scenario: &Scenario, agents: u64) -> Result<(), Problem> {
     let network = &scenario.network;
-    let n = agents as f64;
-    let (ties, key) = match network.kind {
-        NetworkKind::ErdosRenyi => {
-            let p = network
-                .p
-                .unwrap_or_else(|| network.mean_degree.unwrap_or(0.0) / (n - 1.0).max(1.0));
-            let key = if network.p.is_some() {
-                "network.p"
-            } else {
-                "network.mean_degree"
-            };
-            (p * n * (n - 1.0) / 2.0, key)
-        }
-        NetworkKind::WattsStrogatz => (n * network.k.unwrap_or(0) as f64 / 2.0, "network.k"),
-        NetworkKind::BarabasiAlbert => (n * network.m.unwrap_or(0) as f64, "network.m"),
-        NetworkKind::Sbm => {
-            let density = network.density.clone().unwrap_or_default().to_table(0.0);
-            let counts = scenario.role_counts();
-            let mut ties = 0.0;
-            for (i, &(a, na)) in counts.iter().enumerate() {
-                for &(b, nb) in &counts[i..] {
-                    let pairs = if a == b {
-                        na as f64 * (na as f64 - 1.0) / 2.0
-                    } else {
-                        na as f64 * nb as f64
-                    };
-                    ties += pairs * density.get(a, b);
-                }
-            }
-            (ties, "network.density")
-        }
+    let key = match network.kind {
+        NetworkKind::ErdosRenyi if network.p.is_some() => "network.p",
+        NetworkKind::ErdosRenyi => "network.mean_degree",
+        NetworkKind::WattsStrogatz => "network.k",
+        NetworkKind::BarabasiAlbert => "network.m",
+        NetworkKind::Sbm => "network.density",
         // Lattices have at most 4 ties per agent; the others are checked by kind.
         NetworkKind::Lattice | NetworkKind::RandomRegular | NetworkKind::Complete => {
             return Ok(());
         }
     };
-    let max = crate::network::generators::MAX_COMPLETE_TIES;
-    if ties > max as f64 {
+    let ties = scenario.expected_generated_ties();
+    if ties > MAX_INITIAL_TIES {
         return problem(
             key,
             format!(
                 "the initial network would have about {ties:.0} ties among {agents} agents; the \
-                 most gotong builds is {max}: use fewer agents or a sparser network"
+                 most gotong builds is {MAX_INITIAL_TIES:e} (tie views have 32-bit indices): use \
+                 fewer agents or a sparser network"
             ),
         );
     }

@@ -1,11 +1,12 @@
 //! Checks of the school model's tables: levers, the school year, programmes,
 //! interventions, contests, solidarity, diffusion and the progress weights.
 
-use super::{Problem, at_least, in_unit, problem};
+use super::{Problem, at_least, in_unit, per_school_limit, problem};
 use crate::model::role::Role;
 use crate::scenario::{NetworkKind, Policy, Scenario};
 
-/// Most networking events per year.
+/// Most networking events per year, and most new firms per year, in a population of up
+/// to this many agents; larger ones may have one per agent (`per_school_limit`).
 pub const MAX_EVENTS_PER_YEAR: f64 = 1000.0;
 
 /// The first problem of the school tables, if any.
@@ -13,7 +14,7 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
     if scenario.run.steps_per_year == 0 {
         return problem("run.steps_per_year", "must be at least 1");
     }
-    check_policy("policy", &scenario.policy)?;
+    check_policy("policy", &scenario.policy, agent_count(scenario))?;
     check_lifecycle(scenario)?;
     check_programmes(scenario)?;
     check_interventions(scenario)?;
@@ -25,8 +26,13 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
     check_outcomes(scenario)
 }
 
-/// Lever ranges, for `[policy]` and for the policy an intervention leaves in force.
-pub fn check_policy(path: &str, policy: &Policy) -> Result<(), Problem> {
+fn agent_count(scenario: &Scenario) -> u64 {
+    scenario.role_counts().iter().map(|(_, n)| *n as u64).sum()
+}
+
+/// Lever ranges, for `[policy]` and for the policy an intervention leaves in force, in a
+/// population of `agents`.
+pub fn check_policy(path: &str, policy: &Policy, agents: u64) -> Result<(), Problem> {
     for (lever, value) in [
         ("shared_goals", policy.shared_goals),
         ("role_clarity", policy.role_clarity),
@@ -45,10 +51,14 @@ pub fn check_policy(path: &str, policy: &Policy) -> Result<(), Problem> {
         policy.networking_events,
         0.0,
     )?;
-    if policy.networking_events > MAX_EVENTS_PER_YEAR {
+    let limit = per_school_limit(MAX_EVENTS_PER_YEAR, agents);
+    if policy.networking_events > limit {
         return problem(
             format!("{path}.networking_events"),
-            format!("at most {MAX_EVENTS_PER_YEAR} events a year"),
+            format!(
+                "at most {limit} events a year ({MAX_EVENTS_PER_YEAR}, or one per agent in a \
+                 larger population)"
+            ),
         );
     }
     Ok(())
@@ -61,10 +71,14 @@ fn check_lifecycle(scenario: &Scenario) -> Result<(), Problem> {
     }
     at_least("lifecycle.intake", lifecycle.intake, 0.0)?;
     at_least("lifecycle.firm_entry", lifecycle.firm_entry, 0.0)?;
-    if lifecycle.intake > 100.0 || lifecycle.firm_entry > 1000.0 {
+    let firm_limit = per_school_limit(MAX_EVENTS_PER_YEAR, agent_count(scenario));
+    if lifecycle.intake > 100.0 || lifecycle.firm_entry > firm_limit {
         return problem(
             "lifecycle",
-            "intake is at most 100 (times the graduates) and firm_entry at most 1000 a year",
+            format!(
+                "intake is at most 100 (times the graduates) and firm_entry at most {firm_limit} \
+                 a year ({MAX_EVENTS_PER_YEAR}, or one per agent in a larger population)"
+            ),
         );
     }
     for (key, value) in [
@@ -182,7 +196,7 @@ fn check_interventions(scenario: &Scenario) -> Result<(), Problem> {
             policy = policy
                 .with_lever(key, value)
                 .map_err(|message| (format!("{path}.set"), message))?;
-            check_policy(&format!("{path}.set"), &policy)?;
+            check_policy(&format!("{path}.set"), &policy, agent_count(scenario))?;
         }
         for name in intervention.start.iter().chain(&intervention.stop) {
             if !scenario.programmes.iter().any(|p| p.display_name() == name) {
