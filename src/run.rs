@@ -43,6 +43,21 @@ pub struct RunOutcome {
     pub seconds: f64,
     /// Final-step statistics of the headline metrics (name, statistics).
     pub headline: Vec<(&'static str, Describe)>,
+    /// Whether replicate 0's networks were written (GraphML and the network picture); not
+    /// above [`MAX_NETWORK_FILE_TIES`].
+    pub networks_written: bool,
+}
+
+/// Networks expected to start with more ties than this are not written (no GraphML files,
+/// no network picture) and not kept in memory for it: a GraphML file takes about 330 bytes
+/// per tie (1.9 GB for the 5.8 million ties of `scenarios/bench/school_1m.toml` at step 0,
+/// measured), and the two snapshots held until the end about 55 bytes per tie and 80 per
+/// agent (docs/performance.md, "Scale and memory").
+pub const MAX_NETWORK_FILE_TIES: f64 = 1_000_000.0;
+
+/// Whether a run of `scenario` writes replicate 0's networks (see [`MAX_NETWORK_FILE_TIES`]).
+pub fn writes_networks(scenario: &crate::scenario::Scenario) -> bool {
+    scenario.expected_initial_ties() <= MAX_NETWORK_FILE_TIES
 }
 
 /// Why a run failed.
@@ -120,11 +135,12 @@ pub fn run(
     output::write_manifest(folder.path(), &manifest)?;
 
     let replicates: Vec<u32> = (0..scenario.run.replicates).collect();
+    let networks_written = writes_networks(scenario);
     let recorders = engine::run_replicates(
         scenario,
         &params,
         &replicates,
-        |replicate| Recorder::new(replicate == 0, params.steps),
+        |replicate| Recorder::new(replicate == 0 && networks_written, params.steps),
         on_step,
         stop,
     )?;
@@ -153,6 +169,7 @@ pub fn run(
         steps: scenario.run.steps,
         seconds: clock.elapsed().as_secs_f64(),
         headline: headline(&summary),
+        networks_written,
     })
 }
 

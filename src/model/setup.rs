@@ -33,6 +33,7 @@ pub fn build_world(
     edges.extend(assign_families(&mut agents, streams));
     assign_grades(&mut agents, scenario.lifecycle.school_years);
     let graph = Graph::from_edges(agents.count(), &edges);
+    drop(edges); // before the views: the peak of a large setup
     let views = initial_views(&graph, params);
     let neighbour_order = lattice_shape(scenario)
         .map(|shape| lattice_order(&graph, &shape))

@@ -11,6 +11,7 @@ use super::params::Params;
 use super::role::{ROLE_COUNT, Role};
 use super::strategy::Strategy;
 use super::tie::{Action, StepRecord, ViewState};
+use crate::network::graph::{NEW_VIEW, carry_over};
 use crate::network::{AgentId, Graph};
 use crate::scenario::Policy;
 
@@ -379,38 +380,36 @@ impl World {
         if scratch.breaks.is_empty() && scratch.new_ties.is_empty() && !grown {
             return;
         }
-        let (graph, origins) =
-            self.graph
-                .rebuild(&scratch.breaks, &scratch.new_ties, self.agents.count());
+        // Memory (docs/performance.md, "Scale and memory"): the step's records are stale
+        // from here (`begin_step` sizes them again), the old graph is freed inside
+        // `rebuild`, and the views are rearranged in place, so the old and the new graph,
+        // or the old and the new views, are never held at once.
+        scratch.records = Vec::new();
+        let old = std::mem::take(&mut self.graph);
+        let (graph, origins) = old.rebuild(&scratch.breaks, &scratch.new_ties, self.agents.count());
+        carry_over(&mut self.views, &origins);
         scratch
             .acquainted
             .iter_mut()
             .for_each(|pair| *pair = (pair.0.min(pair.1), pair.0.max(pair.1)));
         scratch.acquainted.sort_unstable();
-        let mut views = Vec::with_capacity(graph.view_count());
         for i in 0..graph.agent_count() as AgentId {
             let role = self.agents.role[i as usize];
-            for v in graph.views(i) {
-                views.push(match origins[v] {
-                    Some(old) => self.views[old as usize],
-                    None => {
-                        let partner = graph.targets()[v];
-                        let pair = (i.min(partner), i.max(partner));
-                        let prior = if scratch.acquainted.binary_search(&pair).is_ok() {
-                            params.acquaintance_prior
-                        } else {
-                            *params
-                                .stranger_prior
-                                .get(role, self.agents.role[partner as usize])
-                        };
-                        ViewState::new(prior, params.ties.initial_strength)
-                    }
-                });
+            for v in graph.views(i).filter(|&v| origins[v] == NEW_VIEW) {
+                let partner = graph.targets()[v];
+                let pair = (i.min(partner), i.max(partner));
+                let prior = if scratch.acquainted.binary_search(&pair).is_ok() {
+                    params.acquaintance_prior
+                } else {
+                    *params
+                        .stranger_prior
+                        .get(role, self.agents.role[partner as usize])
+                };
+                self.views[v] = ViewState::new(prior, params.ties.initial_strength);
             }
         }
         self.graph = graph;
         self.neighbour_order = NeighbourOrder::default();
-        self.views = views;
         scratch.breaks.clear();
         scratch.new_ties.clear();
         scratch.acquainted.clear();

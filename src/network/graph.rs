@@ -25,8 +25,14 @@ pub struct Graph {
     reverse: Vec<u32>,
 }
 
-/// Where a view of a rebuilt graph came from.
-pub type ViewOrigin = Option<u32>;
+/// Where a view of a rebuilt graph came from: the index of the view of the old graph it
+/// continues, or [`NEW_VIEW`] for a new tie. A `u32` with a sentinel rather than an
+/// `Option<u32>`: 4 bytes per view instead of 8, at the moment a rebuild holds the most.
+pub type ViewOrigin = u32;
+
+/// The origin of a view of a new tie. Never a view index: a graph has fewer than
+/// `u32::MAX` views.
+pub const NEW_VIEW: ViewOrigin = u32::MAX;
 
 impl Graph {
     /// A graph of `agent_count` agents and the given undirected edges. Self-loops are
@@ -191,10 +197,12 @@ impl Graph {
     /// A new graph with `removed` ties taken out, `added` ties put in (both as unordered
     /// pairs, duplicates and already-present or absent ties ignored) and the agent count
     /// grown to `agent_count` (never shrunk). Returns the graph and, for every view of it,
-    /// the view of `self` it continues (`None` for a new tie). A pair in both lists is
-    /// removed and then added again: it comes back as a new tie.
+    /// the view of `self` it continues ([`NEW_VIEW`] for a new tie). A pair in both lists is
+    /// removed and then added again: it comes back as a new tie. Kept views keep their
+    /// order: their origins increase with their new index (what [`carry_over`] relies on).
+    /// `self` is consumed, and freed before the new graph's reverse views are made.
     pub fn rebuild(
-        &self,
+        self,
         removed: &[(AgentId, AgentId)],
         added: &[(AgentId, AgentId)],
         agent_count: usize,
@@ -228,8 +236,43 @@ impl Graph {
             );
             offsets.push(targets.len());
         }
+        drop(self);
         (Graph::with_reverse(offsets, targets), origins)
     }
+}
+
+/// Rearranges per-view `values` of an old graph into the order of the graph [`Graph::rebuild`]
+/// made, in place: the value of every kept view moves to its new index (`values[v] =
+/// old values[origins[v]]`), and `values` gets the new length. The slots of new views
+/// ([`NEW_VIEW`]) hold unspecified values: the caller sets each of them.
+///
+/// In place, so the old and the new per-view arrays are never held at once. Kept views keep
+/// their order, so the views moving toward the front can be moved front to back and those
+/// moving toward the back, back to front, without either overwriting a value not yet moved.
+pub fn carry_over<T: Copy + Default>(values: &mut Vec<T>, origins: &[ViewOrigin]) {
+    let new_len = origins.len();
+    debug_assert!(
+        origins
+            .iter()
+            .filter(|&&o| o != NEW_VIEW)
+            .is_sorted_by(|a, b| a < b),
+        "kept views keep their order"
+    );
+    if new_len > values.len() {
+        values.reserve_exact(new_len - values.len());
+        values.resize(new_len, T::default());
+    }
+    for (v, &origin) in origins.iter().enumerate() {
+        if origin != NEW_VIEW && origin as usize >= v {
+            values[v] = values[origin as usize];
+        }
+    }
+    for (v, &origin) in origins.iter().enumerate().rev() {
+        if origin != NEW_VIEW && (origin as usize) < v {
+            values[v] = values[origin as usize];
+        }
+    }
+    values.truncate(new_len);
 }
 
 /// Both orientations of every pair, sorted, without self-loops or duplicates.
@@ -283,7 +326,7 @@ fn merge_row(
             (None, None) => break,
             (Some(old), Some(new)) if new < old => {
                 targets.push(new);
-                origins.push(None);
+                origins.push(NEW_VIEW);
                 added.next();
             }
             (Some(old), new) => {
@@ -292,11 +335,11 @@ fn merge_row(
                 }
                 let view = kept.next().expect("peeked");
                 targets.push(old);
-                origins.push(Some(view as u32));
+                origins.push(view as u32);
             }
             (None, Some(new)) => {
                 targets.push(new);
-                origins.push(None);
+                origins.push(NEW_VIEW);
                 added.next();
             }
         }
@@ -349,7 +392,9 @@ mod tests {
     fn rebuild_keeps_origins_and_invariants() {
         let graph = Graph::from_edges(5, &[(0, 1), (1, 2), (2, 3), (3, 4)]);
         let (next, origins) =
-            graph.rebuild(&[(2, 1), (0, 4)], &[(0, 2), (4, 0), (3, 2), (5, 0)], 6);
+            graph
+                .clone()
+                .rebuild(&[(2, 1), (0, 4)], &[(0, 2), (4, 0), (3, 2), (5, 0)], 6);
         check_invariants(&next);
         assert_eq!(next.agent_count(), 6);
         let ties: Vec<_> = next.ties().map(|(a, b, _)| (a, b)).collect();
@@ -358,17 +403,58 @@ mod tests {
             for v in next.views(i) {
                 let j = next.targets()[v];
                 match origins[v] {
-                    Some(old) => {
+                    NEW_VIEW => {
+                        assert!(!graph.has_tie(i, j) || (i.min(j), i.max(j)) == (0, 4))
+                    }
+                    old => {
                         assert_eq!(graph.targets()[old as usize], j);
                         assert!(graph.views(i).contains(&(old as usize)));
                     }
-                    None => assert!(!graph.has_tie(i, j) || (i.min(j), i.max(j)) == (0, 4)),
                 }
             }
         }
         // (0,4) was absent: "removed" is ignored, "added" makes it new.
-        assert_eq!(origins[next.find_view(0, 4).unwrap()], None);
+        assert_eq!(origins[next.find_view(0, 4).unwrap()], NEW_VIEW);
         // (2,3) was present and re-added: it keeps its old view.
-        assert!(origins[next.find_view(2, 3).unwrap()].is_some());
+        assert_ne!(origins[next.find_view(2, 3).unwrap()], NEW_VIEW);
+    }
+
+    /// What `carry_over` must equal: a fresh array filled from the old one.
+    fn carried_by_copy(old: &[u64], origins: &[ViewOrigin]) -> Vec<Option<u64>> {
+        origins
+            .iter()
+            .map(|&o| (o != NEW_VIEW).then(|| old[o as usize]))
+            .collect()
+    }
+
+    #[test]
+    fn carry_over_in_place_equals_a_copy_when_views_move_both_ways() {
+        // A ring of 12; agent 0 loses ties and agent 6 gains some, so views before agent 6
+        // move toward the front and views after it toward the back; agents 12 and 13 arrive.
+        let ring: Vec<_> = (0..12).map(|i| (i, (i + 1) % 12)).collect();
+        let graph = Graph::from_edges(12, &ring);
+        let cases: [(&[(AgentId, AgentId)], &[(AgentId, AgentId)], usize); 4] = [
+            (
+                &[(0, 1), (0, 11)],
+                &[(6, 1), (6, 3), (6, 9), (6, 12), (13, 2)],
+                14,
+            ),
+            (&[(0, 1), (3, 4), (7, 8), (10, 11)], &[], 12),
+            (&[], &[(0, 5), (2, 9), (11, 4)], 12),
+            (&[(5, 6)], &[(5, 6)], 12), // removed and added again: a new tie
+        ];
+        for (removed, added, agents) in cases {
+            let old: Vec<u64> = (0..graph.view_count() as u64).map(|v| 100 + v).collect();
+            let (next, origins) = graph.clone().rebuild(removed, added, agents);
+            let mut values = old.clone();
+            carry_over(&mut values, &origins);
+            assert_eq!(values.len(), next.view_count());
+            let expected = carried_by_copy(&old, &origins);
+            for (v, want) in expected.iter().enumerate() {
+                if let Some(want) = want {
+                    assert_eq!(values[v], *want, "view {v}, case {removed:?} {added:?}");
+                }
+            }
+        }
     }
 }

@@ -143,9 +143,10 @@ fn graduate(world: &mut World, context: &StepContext) -> u64 {
         world.agents.tenure[s] = 0;
     }
     world.agents.index_roles();
+    let has_child_at_school = parents_of_students(world);
     for &student in &graduates {
         let parent = world.agents.parent[student as usize];
-        if parent != crate::model::world::NO_AGENT && !has_child_at_school(world, parent) {
+        if parent != crate::model::world::NO_AGENT && !has_child_at_school[parent as usize] {
             world.agents.role[parent as usize] = Role::Community;
         }
     }
@@ -153,10 +154,17 @@ fn graduate(world: &mut World, context: &StepContext) -> u64 {
     graduates.len() as u64
 }
 
-fn has_child_at_school(world: &World, parent: AgentId) -> bool {
-    world.agents.by_role[Role::Student.index()]
-        .iter()
-        .any(|&s| world.agents.parent[s as usize] == parent)
+/// Per agent, whether it is the parent of an active student: one pass over the students
+/// (asking each graduate's parent in turn would cost graduates × students).
+fn parents_of_students(world: &World) -> Vec<bool> {
+    let mut is_parent = vec![false; world.agents.count()];
+    for &student in &world.agents.by_role[Role::Student.index()] {
+        let parent = world.agents.parent[student as usize];
+        if parent != crate::model::world::NO_AGENT {
+            is_parent[parent as usize] = true;
+        }
+    }
+    is_parent
 }
 
 fn admit_students(world: &mut World, context: &StepContext, graduates: u64, arrivals: &mut u64) {
