@@ -34,16 +34,27 @@ use std::time::{Duration, Instant};
 const DEFAULT_AGENTS: f64 = 836.0;
 /// Steps run before timing, so ties, beliefs and strategies have moved.
 const WARM_UP_STEPS: u32 = 5;
-/// Each figure is the median of this many timed batches of steps.
+/// Each figure is the median of this many timed batches, each starting from the warm world.
 const BATCHES: usize = 5;
-/// A batch runs at least this long (and at least one step).
+/// A batch runs about this long (at least one step) ...
 const BATCH_TIME: Duration = Duration::from_millis(300);
+/// ... but at most this many steps, so the network timed stays close to the warm one.
+const MAX_STEPS_PER_BATCH: u32 = 10;
+/// Kernel passes per batch at most (each changes the views a little).
+const MAX_KERNEL_PASSES: u32 = 50;
 
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    if let Some(bad) = args
+        .iter()
+        .find(|a| *a != "pd_grid" && a.parse::<usize>().is_err())
+    {
+        eprintln!("throughput: `{bad}` is neither a number of agents nor `pd_grid`");
+        std::process::exit(2);
+    }
     let (label, cases): (&str, Vec<(String, Vec<String>)>) = if args.iter().any(|a| a == "pd_grid")
     {
         ("pd_grid", pd_grid_cases())
@@ -55,7 +66,9 @@ fn main() {
         };
         ("school", sizes.iter().map(|&n| school_case(n)).collect())
     };
-    println!("# {label}: one step (no recording), median of {BATCHES} batches");
+    println!(
+        "# {label}: one step (no recording), median of {BATCHES} batches from the world after {WARM_UP_STEPS} steps"
+    );
     println!(
         "{:>9} {:>11} {:>7} {:>10} {:>14} {:>14} {:>10} {:>8}",
         "agents",
@@ -106,17 +119,34 @@ fn measure(scenario: &Scenario) {
         schedule.step(&mut warm, streams, &params);
     }
     let (agents, views) = (warm.agents.count(), warm.graph.view_count());
+    // Every batch starts again from the warm world, so both thread counts time the same
+    // steps on the same graph, and the kernel passes over that graph too.
+    let step_batch = |steps: u32| {
+        let mut world = warm.clone();
+        let clock = Instant::now();
+        for _ in 0..steps {
+            schedule.step(&mut world, streams, &params);
+        }
+        clock.elapsed() / steps
+    };
+    let kernel_batch = |passes: u32| {
+        let mut world = warm.clone();
+        world.begin_step(); // step records sized to the warm world's ties
+        let clock = Instant::now();
+        for _ in 0..passes {
+            kernel_pass(&mut world);
+        }
+        clock.elapsed() / passes
+    };
+    let steps = repeats_for(step_batch(1), MAX_STEPS_PER_BATCH);
+    let passes = repeats_for(kernel_batch(1), MAX_KERNEL_PASSES);
     for threads in [1, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("a thread pool");
-        let mut world = warm.clone();
-        let step = pool.install(|| per_step(|| schedule.step(&mut world, streams, &params)));
-        drop(world);
-        let mut kernel_world = warm.clone();
-        kernel_world.begin_step(); // step records sized to the current ties
-        let kernel = pool.install(|| per_step(|| kernel_pass(&mut kernel_world)));
+        let step = pool.install(|| median(|| step_batch(steps)));
+        let kernel = pool.install(|| median(|| kernel_batch(passes)));
         let seconds = step.as_secs_f64();
         println!(
             "{agents:>9} {views:>11} {threads:>7} {:>10.3} {:>14.3e} {:>14.3e} {:>10.3} {:>8.1}",
@@ -129,19 +159,15 @@ fn measure(scenario: &Scenario) {
     }
 }
 
-/// Median time of one call of `step`, over [`BATCHES`] batches of calls.
-fn per_step(mut step: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..BATCHES)
-        .map(|_| {
-            let clock = Instant::now();
-            let mut calls = 0u32;
-            while calls == 0 || clock.elapsed() < BATCH_TIME {
-                step();
-                calls += 1;
-            }
-            clock.elapsed() / calls
-        })
-        .collect();
+/// How many repeats make a batch last about [`BATCH_TIME`], given one lasts `once`.
+fn repeats_for(once: Duration, most: u32) -> u32 {
+    let wanted = BATCH_TIME.as_secs_f64() / once.as_secs_f64().max(1e-9);
+    (wanted.ceil() as u32).clamp(1, most)
+}
+
+/// Median of [`BATCHES`] timings.
+fn median(mut batch: impl FnMut() -> Duration) -> Duration {
+    let mut times: Vec<Duration> = (0..BATCHES).map(|_| batch()).collect();
     times.sort();
     times[BATCHES / 2]
 }

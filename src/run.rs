@@ -142,7 +142,7 @@ pub fn run(
         finished_at: None,
         wall_time_seconds: None,
         files: Vec::new(),
-        metrics: metric_infos(),
+        metrics: metric_infos(&params.recorded_metrics),
         scenario: scenario.clone(),
     };
     output::write_manifest(folder.path(), &manifest)?;

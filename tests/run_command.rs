@@ -217,3 +217,52 @@ fn run_metrics_records_only_the_listed_metrics_with_the_same_values() {
     assert_eq!(some.lines().skip(1).collect::<Vec<_>>(), kept);
     assert_eq!(some.lines().next().unwrap(), header);
 }
+
+#[test]
+fn run_metrics_draws_and_lists_only_the_listed_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = gotong(
+        dir.path(),
+        &[
+            "run",
+            "classroom",
+            "--steps",
+            "3",
+            "--replicates",
+            "1",
+            "--quiet",
+            "--out",
+            "some",
+            "--set",
+            r#"run.metrics=["ties","mean_degree"]"#,
+        ],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let plots = dir.path().join("some/plots");
+    let mut per_metric = entries(&plots.join("metrics"));
+    per_metric.sort();
+    assert_eq!(
+        per_metric,
+        ["mean_degree.png", "mean_degree.svg", "ties.png", "ties.svg"]
+    );
+    assert!(plots.join("ties_by_kind.png").exists());
+    assert!(!plots.join("cooperation_and_trust.png").exists());
+    assert!(!plots.join("trust_heatmap.png").exists());
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("some/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let names: Vec<&str> = manifest["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ties", "mean_degree"]);
+    let files = manifest["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.as_str().unwrap().contains("cooperation_and_trust"))
+    );
+}

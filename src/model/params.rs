@@ -8,6 +8,7 @@ use super::game::PairGame;
 use super::role::{PairTable, Role, TIE_KIND_COUNT, TieKind};
 use super::strategy::Strategy;
 use super::tie::BetaBelief;
+use crate::network::metrics::{ESTIMATE_SOURCES, PathLength};
 use crate::scenario::{
     Activity, Contest, Diffusion, Intervention, LearningSettings, Lifecycle, NetworkChange,
     NetworkKind, Outcomes, Population, Programme, Scenario, Solidarity, TieSettings,
@@ -35,6 +36,10 @@ pub struct Params {
     /// Indices into [`crate::observe::METRICS`] of the metrics recorded, in registry order
     /// (every metric unless `run.metrics` lists some).
     pub recorded_metrics: Vec<usize>,
+    /// How `average_shortest_path_length` is computed: exactly in scenarios of at most
+    /// [`EXACT_PATH_LENGTH_MAX_AGENTS`] agents, else estimated (the same method for every
+    /// replicate and step of a run).
+    pub path_length: PathLength,
     /// Chance per step that a tie is active, by role pair.
     pub contact: PairTable<f64>,
     /// The game of each tie kind, by [`TieKind::index`].
@@ -107,6 +112,13 @@ impl Params {
             steps: scenario.run.steps,
             record_every: scenario.run.record_every,
             recorded_metrics: recorded_metrics(scenario.run.metrics.as_deref()),
+            path_length: if scenario.agent_count() <= EXACT_PATH_LENGTH_MAX_AGENTS {
+                PathLength::Exact
+            } else {
+                PathLength::Estimated {
+                    sources: ESTIMATE_SOURCES,
+                }
+            },
             contact: scenario.contacts.to_table(crate::scenario::DEFAULT_CONTACT),
             games: TieKind::ALL.map(game_of),
             conflict_game: resolve_conflict_game(&scenario.game.conflict)
@@ -172,8 +184,12 @@ impl Params {
     }
 }
 
-/// The mean degree of the initial network as its generator defines it, for newcomers
-/// when the network is not a block model.
+/// Scenarios of at most this many agents get the exact average shortest-path length (about
+/// a second for 10,000 agents on a 100 × 100 lattice, O(agents × ties)); larger ones the
+/// estimate, where the exact value would take minutes to hours. `large_school` (10,021
+/// agents) is exact.
+pub const EXACT_PATH_LENGTH_MAX_AGENTS: usize = 20_000;
+
 /// Indices of the metrics `names` lists (every metric for `None`), in registry order;
 /// unknown names are skipped (validation refuses them).
 fn recorded_metrics(names: Option<&[String]>) -> Vec<usize> {
@@ -187,6 +203,8 @@ fn recorded_metrics(names: Option<&[String]>) -> Vec<usize> {
     }
 }
 
+/// The mean degree of the initial network as its generator defines it, for newcomers
+/// when the network is not a block model.
 fn newcomer_degree(scenario: &Scenario) -> f64 {
     let network = &scenario.network;
     let n = scenario.agent_count().max(2) as f64;

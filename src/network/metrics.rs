@@ -26,7 +26,9 @@ pub mod assortativity;
 pub mod distances;
 
 pub use assortativity::degree_assortativity_coefficient;
-pub use distances::{average_shortest_path_length, average_shortest_path_length_in};
+pub use distances::{
+    ESTIMATE_SOURCES, PathLength, average_shortest_path_length, average_shortest_path_length_in,
+};
 
 /// Agents per rayon task for per-agent passes; the result does not depend on it.
 const MIN_AGENTS_PER_TASK: usize = 512;

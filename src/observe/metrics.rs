@@ -176,7 +176,7 @@ pub static METRICS: &[MetricDef] = &[
     },
     MetricDef {
         name: "average_shortest_path_length",
-        description: "average shortest-path length in ties, over ordered pairs of agents of the largest connected component; 0 for one agent; recorded at the last step only (networkx average_shortest_path_length on the largest component); above 10,000 agents in that component, estimated from the searches of 1,024 of its agents spread evenly over ids",
+        description: "average shortest-path length in ties, over ordered pairs of agents of the largest connected component; 0 for one agent; recorded at the last step only (networkx average_shortest_path_length on the largest component); in scenarios of more than 20,000 agents, estimated from the searches of 1,024 agents of that component spread evenly over ids",
         compute: average_shortest_path_length,
     },
     MetricDef {
@@ -499,7 +499,8 @@ fn components(o: &Observed, sink: &mut Sink) {
 
 fn average_shortest_path_length(o: &Observed, sink: &mut Sink) {
     if o.last_step {
-        let length = net::average_shortest_path_length_in(o.graph(), o.components());
+        let method = o.params.path_length;
+        let length = net::average_shortest_path_length_in(o.graph(), o.components(), method);
         sink.push("all", length);
     }
 }

@@ -54,7 +54,8 @@ impl Recorder {
     }
 
     /// Records only `metrics` (indices into [`METRICS`]) before the last step, and every
-    /// metric at the last step: what an experiment needs, at a fraction of the cost.
+    /// recorded metric (`Params::recorded_metrics`) at the last step: what an experiment
+    /// needs, at a fraction of the cost.
     pub fn recording_between(mut self, metrics: Vec<usize>) -> Recorder {
         self.between = Some(metrics);
         self

@@ -49,10 +49,11 @@ pub struct MetricInfo {
     pub description: &'static str,
 }
 
-/// Every registered metric.
-pub fn metric_infos() -> Vec<MetricInfo> {
-    METRICS
+/// The metrics a run records (indices into `METRICS`, as `Params::recorded_metrics`).
+pub fn metric_infos(recorded: &[usize]) -> Vec<MetricInfo> {
+    recorded
         .iter()
+        .map(|&index| &METRICS[index])
         .map(|m| MetricInfo {
             name: m.name,
             description: m.description,

@@ -34,6 +34,35 @@ pub fn draw_run_plots(
         written.push(format!("{stem}.png"));
         written.push(format!("{stem}.svg"));
     };
+    // A scenario that lists `run.metrics` gets the plots of those metrics only.
+    let recorded = |metric: &str| {
+        (scenario.run.metrics.as_ref()).is_none_or(|listed| listed.iter().any(|m| m == metric))
+    };
+    if recorded("cooperation_rate") || recorded("mean_trust") {
+        cooperation_and_trust(folder, summary)?;
+        add("cooperation_and_trust");
+    }
+    if recorded("ties") {
+        ties_by_kind(folder, summary)?;
+        add("ties_by_kind");
+    }
+    if recorded("trust_toward") {
+        trust_heatmap(folder, scenario, summary)?;
+        add("trust_heatmap");
+    }
+    if let Some(snapshot) = final_network {
+        network_picture(folder, scenario, snapshot, layout_streams)?;
+        add("network");
+    }
+    let metrics_folder = folder.join("metrics");
+    for metric in METRICS.iter().filter(|m| recorded(m.name)) {
+        per_metric_plot(&metrics_folder, summary, metric.name, metric.description)?;
+        add(&format!("metrics/{}", metric.name));
+    }
+    Ok(written)
+}
+
+fn cooperation_and_trust(folder: &Path, summary: &Summary) -> Result<(), ChartError> {
     let series = vec![
         bands(summary, "cooperation_rate", "all", "cooperation rate"),
         bands(summary, "mean_trust", "all", "mean trust"),
@@ -45,9 +74,10 @@ pub fn draw_run_plots(
         "share / trust",
         &series,
         Some((0.0, 1.0)),
-    )?;
-    add("cooperation_and_trust");
+    )
+}
 
+fn ties_by_kind(folder: &Path, summary: &Summary) -> Result<(), ChartError> {
     let kinds: Vec<BandSeries> = TieKind::ALL
         .iter()
         .map(|k| bands(summary, "ties", k.name(), k.name()))
@@ -59,23 +89,7 @@ pub fn draw_run_plots(
         "ties",
         &kinds,
         None,
-    )?;
-    add("ties_by_kind");
-
-    trust_heatmap(folder, scenario, summary)?;
-    add("trust_heatmap");
-
-    if let Some(snapshot) = final_network {
-        network_picture(folder, scenario, snapshot, layout_streams)?;
-        add("network");
-    }
-
-    let metrics_folder = folder.join("metrics");
-    for metric in METRICS {
-        per_metric_plot(&metrics_folder, summary, metric.name, metric.description)?;
-        add(&format!("metrics/{}", metric.name));
-    }
-    Ok(written)
+    )
 }
 
 fn bands(summary: &Summary, metric: &str, group: &str, label: &str) -> BandSeries {

@@ -30,6 +30,9 @@ impl Rule for BeliefUpdate {
     fn apply(&self, world: &mut World, context: &StepContext) {
         let params = context.params;
         let mediation_chance = world.policy.mediation;
+        if nothing_to_maintain(world, context) {
+            return;
+        }
         let n = world.agents.count();
         let blocks = agent_blocks(n);
         let World {
@@ -81,10 +84,25 @@ fn observations_of(sorted: &[GroupObservation], observer: AgentId) -> &[GroupObs
     &sorted[start..end]
 }
 
+/// Whether this step's pass would change nothing: no observations from group activities,
+/// no mediation, no forgetting, and thresholds no trust or strength can fall below (both are
+/// at least 0). Lattice games and other models without beliefs then skip the pass.
+fn nothing_to_maintain(world: &World, context: &StepContext) -> bool {
+    let params = context.params;
+    world.scratch.group_observations.is_empty()
+        && world.policy.mediation <= 0.0
+        && params.forgetting <= 0.0
+        && params.conflict_below <= 0.0
+        && params.trust_break_below <= 0.0
+        && params.ties.break_below <= 0.0
+}
+
 /// Forgetting, the conflict mark and the break test on one view; true if the tie breaks.
 fn maintain(view: &mut ViewState, prior: BetaBelief, context: &StepContext) -> bool {
     let params = context.params;
-    view.forget(prior, params.forgetting);
+    if params.forgetting > 0.0 {
+        view.forget(prior, params.forgetting);
+    }
     let trust = view.trust();
     if trust < params.conflict_below {
         view.conflict = true;

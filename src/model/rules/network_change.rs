@@ -35,17 +35,22 @@ impl Rule for NetworkChangeRule {
     }
 
     fn apply(&self, world: &mut World, context: &StepContext) {
-        let n = world.agents.count();
-        let world_ref = &*world;
-        let proposals = map_blocks(n, agent_blocks(n), |_, block| {
-            block
-                .filter_map(|i| propose(world_ref, context, i as AgentId))
-                .collect::<Vec<_>>()
-        });
-        world
-            .scratch
-            .new_ties
-            .extend(proposals.into_iter().flatten());
+        let change = &context.params.change;
+        // At rates of 0 no agent proposes anything (each draw is below a rate of 0 never):
+        // skip the pass over agents.
+        if change.introduction_rate > 0.0 || change.chance_meeting_rate > 0.0 {
+            let n = world.agents.count();
+            let world_ref = &*world;
+            let proposals = map_blocks(n, agent_blocks(n), |_, block| {
+                block
+                    .filter_map(|i| propose(world_ref, context, i as AgentId))
+                    .collect::<Vec<_>>()
+            });
+            world
+                .scratch
+                .new_ties
+                .extend(proposals.into_iter().flatten());
+        }
         cap_degrees(world, context.params.change.max_degree as usize);
         world.apply_tie_changes(context.params);
     }

@@ -18,15 +18,19 @@ use std::mem;
 /// Sources searched together: one bit each.
 const SOURCES_PER_SEARCH: usize = 256;
 
-/// Largest component whose average shortest-path length is computed exactly (a search from
-/// every agent: O(n·m), about a second at 10,000 agents on a 100 × 100 lattice). Above it
-/// the mean is estimated from [`ESTIMATE_SOURCES`] sources.
-pub const EXACT_PATH_LENGTH_MAX_AGENTS: usize = 10_000;
-
-/// Sources of the estimate above [`EXACT_PATH_LENGTH_MAX_AGENTS`]: every agent's mean
-/// distance to the rest is a value between 1 and the diameter, and the estimate is the mean
-/// of 1,024 of them (four bit-parallel searches).
+/// Sources of [`PathLength::Estimated`] in a run (`observe` picks the method): every
+/// agent's mean distance to the rest is a value between 1 and the diameter, and the
+/// estimate is the mean of 1,024 of them (four bit-parallel searches).
 pub const ESTIMATE_SOURCES: usize = 4 * SOURCES_PER_SEARCH;
+
+/// How [`average_shortest_path_length_in`] gets its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathLength {
+    /// A search from every agent of the component: networkx's value, bit for bit.
+    Exact,
+    /// The mean distance from this many sources (see [`estimated_path_length`]).
+    Estimated { sources: usize },
+}
 
 /// Mean shortest-path length, in ties, over ordered pairs of distinct agents of the largest
 /// connected component: Σ d(s, t) / (n(n − 1)), n agents in that component. When several
@@ -38,14 +42,17 @@ pub const ESTIMATE_SOURCES: usize = 4 * SOURCES_PER_SEARCH;
 /// recorded. Time O(n·m) in the worst case, about (n/256) × (a few passes over the ties)
 /// on a school's network; memory 96 bytes per agent per thread.
 ///
-/// Above [`EXACT_PATH_LENGTH_MAX_AGENTS`] agents in the component it is an estimate (see
-/// [`estimated_path_length`]): networkx would take hours there.
 pub fn average_shortest_path_length(graph: &Graph) -> f64 {
-    average_shortest_path_length_in(graph, &components(graph))
+    average_shortest_path_length_in(graph, &components(graph), PathLength::Exact)
 }
 
-/// [`average_shortest_path_length`] with the components of `graph` already found.
-pub fn average_shortest_path_length_in(graph: &Graph, parts: &Components) -> f64 {
+/// [`average_shortest_path_length`] with the components of `graph` already found, exact
+/// or estimated.
+pub fn average_shortest_path_length_in(
+    graph: &Graph,
+    parts: &Components,
+    method: PathLength,
+) -> f64 {
     let Some(label) = parts.sizes.iter().position(|&size| size == parts.largest) else {
         return f64::NAN; // no agents
     };
@@ -57,8 +64,8 @@ pub fn average_shortest_path_length_in(graph: &Graph, parts: &Components) -> f64
     if n < 2 {
         return 0.0;
     }
-    if members.len() > EXACT_PATH_LENGTH_MAX_AGENTS {
-        return estimated_path_length(graph, &members, ESTIMATE_SOURCES);
+    if let PathLength::Estimated { sources } = method {
+        return estimated_path_length(graph, &members, sources);
     }
     distance_sum(graph, &members) as f64 / (n * (n - 1)) as f64
 }
@@ -69,6 +76,9 @@ pub fn average_shortest_path_length_in(graph: &Graph, parts: &Components) -> f64
 /// on every run, and in a school, where ids run role by role, every role is represented).
 pub fn estimated_path_length(graph: &Graph, members: &[AgentId], sources: usize) -> f64 {
     let n = members.len();
+    if n < 2 {
+        return if n == 1 { 0.0 } else { f64::NAN };
+    }
     let sources = sources.clamp(1, n);
     let mut by_id = members.to_vec();
     by_id.sort_unstable();
@@ -298,6 +308,8 @@ mod tests {
     #[test]
     fn tiny_graphs_follow_networkx() {
         assert!(average_shortest_path_length(&Graph::default()).is_nan());
+        assert!(estimated_path_length(&Graph::default(), &[], 8).is_nan());
+        assert_eq!(estimated_path_length(&graph(1, &[]), &[0], 8), 0.0);
         assert_eq!(average_shortest_path_length(&graph(1, &[])), 0.0);
         assert_eq!(average_shortest_path_length(&graph(3, &[])), 0.0);
         assert_eq!(average_shortest_path_length(&graph(3, &[(1, 2)])), 1.0);
@@ -351,6 +363,7 @@ mod tests {
             graph(3000, &barabasi_albert(3000, 3, &mut rng).unwrap()),
             graph(2000, &erdos_renyi(2000, 0.004, &mut rng).unwrap()),
             path(600), // distances from 1 to 599: the hardest case for a sample
+            graph(12_000, &barabasi_albert(12_000, 3, &mut rng).unwrap()),
         ];
         for g in &graphs {
             let parts = components(g);
@@ -365,10 +378,12 @@ mod tests {
             let n = members.len();
             let exact = distance_sum(g, &members) as f64 / (n * (n - 1)) as f64;
             assert_eq!(estimated_path_length(g, &members, n), exact);
-            // 256 of n sources: systematic sampling over ids. Tolerance 2%: the sources'
-            // own mean distances spread by a few percent on these graphs (and evenly
-            // spaced sources on a path average out almost exactly).
-            let estimate = estimated_path_length(g, &members, 256);
+            // 256 (1,024 for the largest, as runs use) of n sources: systematic sampling
+            // over ids. Tolerance 2%: the sources' own mean distances spread by a few
+            // percent on these graphs (and evenly spaced sources on a path average out
+            // almost exactly).
+            let sources = if n > 10_000 { ESTIMATE_SOURCES } else { 256 };
+            let estimate = estimated_path_length(g, &members, sources);
             assert!(
                 (estimate / exact - 1.0).abs() < 0.02,
                 "{n} agents: estimate {estimate} vs exact {exact}"
