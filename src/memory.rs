@@ -14,11 +14,12 @@
 //!
 //! The model (docs/performance.md, "Scale and memory", checks it against measured peaks):
 //! a world is largest while network change rebuilds its graph, or while its last step is
-//! recorded: [`PEAK_BYTES_PER_VIEW`] per tie view, and per agent its columns, CSR offsets
-//! and, at the last step, the path-length search of every thread. Its views are counted at
+//! recorded: [`PEAK_BYTES_PER_VIEW`] per tie view, and per agent its columns, CSR offsets,
+//! the metrics' per-agent arrays and, at the last step, the path-length search of every
+//! thread. Agents are counted as they will be at the end (arrivals take new ids), views at
 //! their expected peak: the initial network plus the most ties the scenario can form in
-//! every step (breaks and arrivals, which roughly cancel in the default school, are not
-//! counted).
+//! every step (breaks and arrivals' ties, which roughly cancel in the default school, are
+//! not counted).
 
 use crate::engine::run::replicates_at_once;
 use crate::model::role::Role;
@@ -51,9 +52,23 @@ pub const BYTES_PER_AGENT_COLUMNS: usize = size_of::<Role>()
     + size_of::<u32>()
     + size_of::<AgentId>();
 
-/// Bytes per agent at the peak: the columns, the old and new CSR offsets and the cursor
-/// that pairs reverse views.
-pub const PEAK_BYTES_PER_AGENT: usize = BYTES_PER_AGENT_COLUMNS + 3 * size_of::<usize>();
+/// Bytes per agent at the peak besides the columns. While a graph is rebuilt: the old and
+/// new CSR offsets and the cursor that pairs reverse views. While a step is recorded: the
+/// offsets, and the metrics' own (`observe::metrics`, `network::metrics`): the offsets and
+/// new ids of the graph of active agents, component labels and triangle counts. The larger.
+pub const PEAK_BYTES_PER_AGENT_BESIDES_COLUMNS: usize = {
+    let rebuild = 3 * size_of::<usize>();
+    let recording = 2 * size_of::<usize>() + 2 * size_of::<u32>() + size_of::<u64>();
+    if rebuild > recording {
+        rebuild
+    } else {
+        recording
+    }
+};
+
+/// Bytes per agent at the peak (without the path-length search of the last step).
+pub const PEAK_BYTES_PER_AGENT: usize =
+    BYTES_PER_AGENT_COLUMNS + PEAK_BYTES_PER_AGENT_BESIDES_COLUMNS;
 
 /// Bytes per agent and thread of the average shortest-path length at the last step
 /// (`network::metrics::distances`: a bit-parallel search keeps three 256-bit words per
@@ -74,6 +89,9 @@ pub const BASE_BYTES: f64 = 13e6;
 pub struct MemoryEstimate {
     /// Agents at the start.
     pub agents: f64,
+    /// Agents ever in one world by the end (arrivals take new ids; those who leave keep
+    /// theirs): the length of every per-agent array at the end.
+    pub agents_ever: f64,
     /// Expected tie views (two per tie) of one world at its largest.
     pub peak_views: f64,
     /// Worlds held at once (replicates run in parallel).
@@ -92,6 +110,7 @@ pub struct MemoryEstimate {
 /// whether replicate 0's network is kept at the first and last step (`run::writes_networks`).
 pub fn estimate(scenario: &Scenario, threads: usize, snapshots: bool) -> MemoryEstimate {
     let agents = scenario.agent_count() as f64;
+    let agents_ever = expected_agents_ever(scenario);
     let peak_ties = expected_peak_ties(scenario);
     let peak_views = 2.0 * peak_ties;
     let worlds_at_once = replicates_at_once(scenario, scenario.run.replicates as usize, threads);
@@ -99,7 +118,7 @@ pub fn estimate(scenario: &Scenario, threads: usize, snapshots: bool) -> MemoryE
         Some(names) if !names.iter().any(|n| n == "average_shortest_path_length") => 0,
         _ => PATH_LENGTH_BYTES_PER_AGENT * threads.max(1),
     };
-    let world_bytes = agents * (PEAK_BYTES_PER_AGENT + path_length) as f64
+    let world_bytes = agents_ever * (PEAK_BYTES_PER_AGENT + path_length) as f64
         + peak_views * PEAK_BYTES_PER_VIEW as f64;
     let recorder_bytes = recorder_bytes(scenario);
     let snapshot_bytes = if snapshots {
@@ -112,6 +131,7 @@ pub fn estimate(scenario: &Scenario, threads: usize, snapshots: bool) -> MemoryE
         BASE_BYTES + worlds_at_once as f64 * world_bytes + recorder_bytes + snapshot_bytes;
     MemoryEstimate {
         agents,
+        agents_ever,
         peak_views,
         worlds_at_once,
         world_bytes,
@@ -119,6 +139,32 @@ pub fn estimate(scenario: &Scenario, threads: usize, snapshots: bool) -> MemoryE
         snapshot_bytes,
         total_bytes,
     }
+}
+
+/// Expected agents ever in one world by the last step: the starting population plus, at
+/// each year end, the arrivals `model::rules::lifecycle` makes (new students for the
+/// graduates, a new parent for each with chance `new_parent_chance`, replacements of
+/// transferring teachers and changing principals, new firms).
+pub fn expected_agents_ever(scenario: &Scenario) -> f64 {
+    let agents = scenario.agent_count() as f64;
+    let lifecycle = &scenario.lifecycle;
+    if !lifecycle.enabled {
+        return agents;
+    }
+    let counts = scenario.role_counts();
+    let count = |role: Role| {
+        counts
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or(0.0, |(_, n)| *n as f64)
+    };
+    let graduates = count(Role::Student) / lifecycle.school_years.max(1) as f64;
+    let per_year = graduates * lifecycle.intake * (1.0 + lifecycle.new_parent_chance)
+        + count(Role::Teacher) * lifecycle.teacher_transfer
+        + count(Role::Principal) * lifecycle.principal_change
+        + lifecycle.firm_entry;
+    let year_ends = (scenario.run.steps / scenario.run.steps_per_year.max(1)) as f64;
+    agents + year_ends * per_year
 }
 
 /// Expected ties of one world at its largest: the initial network plus, for every step,

@@ -146,3 +146,22 @@ fn sizes_are_bytes_or_powers_of_1024() {
     assert_eq!(mem_available(meminfo), Some(22_000_000 * 1024));
     assert_eq!(mem_available("MemTotal: 1 kB\n"), None);
 }
+
+#[test]
+fn arrivals_at_every_year_end_add_agents() {
+    // default: 400 students in 3 school years graduate 133.3 a year, each replaced by a new
+    // student, with a new parent with chance 0.8; 40 teachers × 0.05, 1 principal × 0.1,
+    // 0.6 new firms: 242.7 a year; 200 steps of 40 are 5 year ends. (Three replicates of
+    // 200 steps ended with 2052, 2045 and 2041 agents ever.)
+    let default = load(None, &[]).unwrap().scenario;
+    let per_year = 400.0 / 3.0 * 1.8 + 2.0 + 0.1 + 0.6;
+    let ever = expected_agents_ever(&default);
+    assert!((ever - (836.0 + 5.0 * per_year)).abs() < 1e-9, "{ever}");
+    let shorter = load(None, &["run.steps=79".to_string()]).unwrap().scenario;
+    let ever = expected_agents_ever(&shorter);
+    assert!(
+        (ever - (836.0 + per_year)).abs() < 1e-9,
+        "one year end: {ever}"
+    );
+    assert_eq!(expected_agents_ever(&plain("")), 1000.0, "no school year");
+}
