@@ -475,7 +475,8 @@ mod tests {
         // move toward the front and views after it toward the back; agents 12 and 13 arrive.
         let ring: Vec<_> = (0..12).map(|i| (i, (i + 1) % 12)).collect();
         let graph = Graph::from_edges(12, &ring);
-        let cases: [(&[(AgentId, AgentId)], &[(AgentId, AgentId)], usize); 4] = [
+        type Pairs<'a> = &'a [(AgentId, AgentId)];
+        let cases: [(Pairs, Pairs, usize); 4] = [
             (
                 &[(0, 1), (0, 11)],
                 &[(6, 1), (6, 3), (6, 9), (6, 12), (13, 2)],
