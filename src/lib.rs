@@ -17,7 +17,8 @@
 //! - [`experiment`]: statistics over replicates; plans and analyses of comparisons, sweeps and
 //!   sensitivity analyses; [`batch`] runs them (sharded, resumable) into experiment folders.
 //! - [`output`]: run folders, CSV, GraphML, plots, the manifest.
-//! - [`run`]: `gotong run` as one library call; [`tournament`]: `gotong tournament` (an
+//! - [`run`]: `gotong run` as one library call; [`memory`]: its estimate of the memory a run
+//!   needs, checked before it starts; [`tournament`]: `gotong tournament` (an
 //!   Axelrod-style round robin of the same strategies); [`cli`]: the command line.
 //!
 //! Determinism: the same scenario and seed give bit-identical data files with any number of
@@ -27,6 +28,7 @@ pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod experiment;
+pub mod memory;
 pub mod model;
 pub mod network;
 pub mod observe;

@@ -1,13 +1,15 @@
 //! `gotong run` as a library call: scenario in, run folder out.
 //!
-//! Owns: the order of a run's work (load and validate, prepare the folder, run the
-//! replicates, write data, networks and plots, mark the manifest complete, reveal the
-//! folder) and the error a caller gets when any of it fails. Nothing is left behind on
+//! Owns: the order of a run's work (load and validate, check that it fits in memory
+//! (`crate::memory`), prepare the folder, run the replicates, write data, networks and
+//! plots, mark the manifest complete, reveal the folder) and the error a caller gets when
+//! any of it fails. Nothing is left behind on
 //! failure: the folder only appears once complete (see `output::run_dir`).
 //! Must never: print, or build a thread pool (the caller runs it inside the pool it wants).
 
 use crate::engine::{self, streams::Streams};
 use crate::experiment::statistics::{Describe, Summary};
+use crate::memory::{self, MemoryError};
 use crate::model::params::Params;
 use crate::observe::Recorder;
 use crate::output::manifest::{Manifest, RunStatus, metric_infos};
@@ -27,6 +29,8 @@ pub struct RunRequest {
     pub output_base: PathBuf,
     /// Whether to draw the plots (PNG and SVG).
     pub plots: bool,
+    /// Run even if the memory estimate exceeds the memory available (see [`crate::memory`]).
+    pub force: bool,
 }
 
 /// What a finished run produced.
@@ -71,6 +75,8 @@ pub enum RunError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Engine(#[from] engine::RunError),
+    #[error("{0}")]
+    Memory(#[from] MemoryError),
 }
 
 impl RunError {
@@ -86,6 +92,7 @@ impl RunError {
         matches!(
             self,
             RunError::Scenario(_)
+                | RunError::Memory(_)
                 | RunError::Folder(
                     RunFolderError::NotEmpty { .. } | RunFolderError::NotAFolder { .. }
                 )
@@ -108,6 +115,12 @@ pub fn run(
     let clock = Instant::now();
     let started_at = utc_iso8601(SystemTime::now());
     let scenario = &loaded.scenario;
+    let networks_written = writes_networks(scenario);
+    if !request.force {
+        let threads = rayon::current_num_threads();
+        let estimate = memory::estimate(scenario, threads, networks_written);
+        memory::check(&estimate, memory::available()?)?;
+    }
     let params = Params::new(scenario);
     let folder = RunFolder::create(
         request.out.as_deref(),
@@ -135,7 +148,6 @@ pub fn run(
     output::write_manifest(folder.path(), &manifest)?;
 
     let replicates: Vec<u32> = (0..scenario.run.replicates).collect();
-    let networks_written = writes_networks(scenario);
     let recorders = engine::run_replicates(
         scenario,
         &params,

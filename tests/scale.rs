@@ -80,3 +80,98 @@ fn a_school_three_times_as_large_keeps_its_ties_per_person() {
         );
     }
 }
+
+/// Runs `gotong ARGS` in `dir` with `GOTONG_MEMORY_LIMIT` set to `limit`.
+fn gotong_with_limit(dir: &std::path::Path, limit: &str, args: &[&str]) -> common::Invocation {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gotong"))
+        .args(args)
+        .env(gotong::memory::LIMIT_VARIABLE, limit)
+        .current_dir(dir)
+        .output()
+        .expect("the gotong binary runs");
+    common::Invocation {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_run_that_would_not_fit_is_refused_before_anything_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    // 60,000 default schools: 50,160,000 agents, some 290 million ties at the start.
+    let args = [
+        "run",
+        "--set",
+        "population.scale=60000",
+        "--out",
+        "big",
+        "--quiet",
+        "--no-plots",
+    ];
+    let result = gotong_with_limit(dir.path(), "16G", &args);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    let message = result.stderr.trim();
+    assert_eq!(message.lines().count(), 1, "one message: {message}");
+    for words in [
+        "error: the run would need about ",
+        " GB of memory (estimated from the scenario: 50160000 agents",
+        "but 17.2 GB is available (GOTONG_MEMORY_LIMIT)",
+        "use fewer agents",
+        "--force",
+    ] {
+        assert!(message.contains(words), "{words:?} in {message}");
+    }
+    assert!(
+        common::entries(dir.path()).is_empty(),
+        "no folder: {:?}",
+        common::entries(dir.path())
+    );
+}
+
+#[test]
+fn force_runs_what_the_estimate_refuses_and_a_bad_limit_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "classroom",
+        "--steps",
+        "2",
+        "--replicates",
+        "1",
+        "--quiet",
+        "--no-plots",
+    ];
+    let with_out = |out: &str, force: bool| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--out", out]);
+        if force {
+            all.push("--force");
+        }
+        all.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let refused = with_out("refused", false);
+    let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
+    let result = gotong_with_limit(dir.path(), "1M", &refused);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("is available (GOTONG_MEMORY_LIMIT)"),
+        "{}",
+        result.stderr
+    );
+    assert!(!dir.path().join("refused").exists());
+    let forced = with_out("forced", true);
+    let forced: Vec<&str> = forced.iter().map(String::as_str).collect();
+    let result = gotong_with_limit(dir.path(), "1M", &forced);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(dir.path().join("forced/summary.csv").is_file());
+    let result = gotong_with_limit(dir.path(), "lots", &refused);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("GOTONG_MEMORY_LIMIT=lots is not a memory size"),
+        "{}",
+        result.stderr
+    );
+}

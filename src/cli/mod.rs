@@ -116,6 +116,9 @@ struct RunArgs {
     /// Skip the plots (data files only; faster for large sweeps of runs).
     #[arg(long)]
     no_plots: bool,
+    /// Run even if the estimated memory exceeds what is available (GOTONG_MEMORY_LIMIT, else MemAvailable of /proc/meminfo and the cgroup's limit).
+    #[arg(long)]
+    force: bool,
     /// Starting move of lattice cells: a CSV file with columns x,y,move (move C or D); cells not listed keep what the scenario draws.
     #[arg(long, value_name = "FILE.csv")]
     initial_moves: Option<PathBuf>,
@@ -204,6 +207,7 @@ fn run_command(args: RunArgs) -> CommandResult {
         out: args.out.clone(),
         output_base: run::default_output_base(),
         plots: !args.no_plots,
+        force: args.force,
     };
     let pool = thread_pool(args.threads)?;
     let threads = pool.current_num_threads();
@@ -375,13 +379,17 @@ fn validate_command(files: &[String]) -> CommandResult {
         match scenario::load(Some(file), &[]) {
             Ok(loaded) => {
                 let s = &loaded.scenario;
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+                let memory = crate::memory::estimate(s, threads, run::writes_networks(s));
                 out!(
-                    "ok: {} ({} agents, {} network, {} × {})",
+                    "ok: {} ({} agents, {} network, {} × {}; memory about {:.1} GB at the peak on {})",
                     loaded.source.origin(),
                     s.agent_count(),
                     s.network.kind.name(),
                     plural(s.run.steps as u64, "step"),
                     plural(s.run.replicates as u64, "replicate"),
+                    memory.total_bytes / 1e9,
+                    plural(threads as u64, "thread"),
                 );
             }
             Err(err) => {

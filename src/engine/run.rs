@@ -84,17 +84,23 @@ where
         let mut observer = make_observer(replicate);
         run_replicate(scenario, params, replicate, &mut observer, on_step, stop).map(|()| observer)
     };
-    let expected_views = expected_view_count(scenario);
-    if expected_views >= SEQUENTIAL_REPLICATES_ABOVE_VIEWS || replicates.len() == 1 {
+    if replicates_at_once(scenario, replicates.len(), rayon::current_num_threads()) == 1 {
         replicates.iter().map(|&r| one(r)).collect()
     } else {
         replicates.par_iter().map(|&r| one(r)).collect()
     }
 }
 
-/// A rough count of tie views at the start, from the scenario alone.
-fn expected_view_count(scenario: &Scenario) -> usize {
-    let agents = scenario.agent_count();
-    // Without generating the network, assume the mean degree of a school (~20).
-    agents.saturating_mul(20)
+/// How many of `replicates` replicates of `scenario` [`run_replicates`] runs at once on
+/// `threads` threads: one when there is one, or when the initial network is expected to
+/// have at least [`SEQUENTIAL_REPLICATES_ABOVE_VIEWS`] views (two per tie); else one per
+/// thread. (While a step waits for its parallel parts, rayon may start another replicate
+/// on the waiting thread, so small worlds may briefly be more.)
+pub fn replicates_at_once(scenario: &Scenario, replicates: usize, threads: usize) -> usize {
+    let expected_views = 2.0 * scenario.expected_initial_ties();
+    if expected_views >= SEQUENTIAL_REPLICATES_ABOVE_VIEWS as f64 || replicates <= 1 {
+        1
+    } else {
+        replicates.min(threads.max(1))
+    }
 }

@@ -25,9 +25,6 @@ pub struct Graph {
     reverse: Vec<u32>,
 }
 
-/// Agents per parallel task when a graph is built or rebuilt (rows are independent).
-const ROW_BLOCK: usize = 4096;
-
 /// Where a view of a rebuilt graph came from: the index of the view of the old graph it
 /// continues, or [`NEW_VIEW`] for a new tie. A `u32` with a sentinel rather than an
 /// `Option<u32>`: 4 bytes per view instead of 8, at the moment a rebuild holds the most.
@@ -69,36 +66,28 @@ impl Graph {
         Graph::with_reverse(offsets, targets)
     }
 
-    /// Completes a graph from sorted, symmetric rows by finding every view's reverse: the
-    /// view j→i of view i→j is where i sits in j's sorted row (a binary search). Every
-    /// entry is found on its own, so rows are done in parallel, in blocks of
-    /// [`ROW_BLOCK`] agents; the result is the same for any thread count (there is one
-    /// answer per view). O(views × log degree).
+    /// Completes a graph from sorted, symmetric rows by pairing every view with its
+    /// reverse in one pass: walking agents i in increasing order, the views j→i of the
+    /// higher neighbours j of i are met in increasing i within each row j, so one cursor
+    /// per row finds them without searching (O(views)).
     fn with_reverse(offsets: Vec<usize>, targets: Vec<AgentId>) -> Graph {
         assert!(targets.len() < u32::MAX as usize, "too many tie views");
         let agent_count = offsets.len().saturating_sub(1);
         let mut reverse = vec![0u32; targets.len()];
-        let mut pieces = Vec::with_capacity(agent_count.div_ceil(ROW_BLOCK));
-        let mut rest = reverse.as_mut_slice();
-        for first in (0..agent_count).step_by(ROW_BLOCK) {
-            let last = (first + ROW_BLOCK).min(agent_count);
-            let (piece, tail) = rest.split_at_mut(offsets[last] - offsets[first]);
-            pieces.push((first..last, piece));
-            rest = tail;
-        }
-        pieces.into_par_iter().for_each(|(agents, piece)| {
-            let first_view = offsets[agents.start];
-            for i in agents {
-                for view in offsets[i]..offsets[i + 1] {
-                    let j = targets[view] as usize;
-                    let row = &targets[offsets[j]..offsets[j + 1]];
-                    let at = row
-                        .binary_search(&(i as AgentId))
-                        .expect("rows are sorted and symmetric");
-                    piece[view - first_view] = (offsets[j] + at) as u32;
+        // cursor[j]: the next view of row j toward a lower id not yet paired.
+        let mut cursor: Vec<usize> = offsets[..agent_count].to_vec();
+        for i in 0..agent_count {
+            for view in offsets[i]..offsets[i + 1] {
+                let j = targets[view] as usize;
+                if j > i {
+                    let back = cursor[j];
+                    debug_assert_eq!(targets[back] as usize, i, "rows are sorted and symmetric");
+                    cursor[j] += 1;
+                    reverse[view] = back as u32;
+                    reverse[back] = view as u32;
                 }
             }
-        });
+        }
         Graph {
             offsets,
             targets,
@@ -224,69 +213,29 @@ impl Graph {
         );
         let removed = directed_sorted(removed);
         let added = directed_sorted(added);
-        let old_agents = self.agent_count();
-        // Row i's merge, emitting its views; rows are independent, so blocks of rows run
-        // in parallel: one pass counts each row's views (the offsets), a second writes
-        // them into their place. The result does not depend on the blocks.
-        let merge = |i: usize, emit: &mut dyn FnMut(AgentId, ViewOrigin)| {
-            let old_views = if i < old_agents {
-                self.views(i as AgentId)
+        let mut offsets = Vec::with_capacity(agent_count + 1);
+        let mut targets = Vec::with_capacity(self.targets.len() + added.len());
+        let mut origins = Vec::with_capacity(self.targets.len() + added.len());
+        offsets.push(0);
+        let (mut next_removed, mut next_added) = (0usize, 0usize);
+        for i in 0..agent_count as AgentId {
+            let old_views = if (i as usize) < self.agent_count() {
+                self.views(i)
             } else {
                 0..0
             };
-            let row = i as AgentId;
+            let row_removed = take_row(&removed, &mut next_removed, i);
+            let row_added = take_row(&added, &mut next_added, i);
             merge_row(
                 &self.targets,
                 old_views,
-                row_of(&removed, row),
-                row_of(&added, row),
-                emit,
+                row_removed,
+                row_added,
+                &mut targets,
+                &mut origins,
             );
-        };
-        let blocks: Vec<Range<usize>> = (0..agent_count)
-            .step_by(ROW_BLOCK)
-            .map(|first| first..(first + ROW_BLOCK).min(agent_count))
-            .collect();
-        let lengths: Vec<Vec<usize>> = (blocks.par_iter())
-            .map(|block| {
-                (block.clone())
-                    .map(|i| {
-                        let mut length = 0;
-                        merge(i, &mut |_, _| length += 1);
-                        length
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut offsets = Vec::with_capacity(agent_count + 1);
-        offsets.push(0);
-        for length in lengths.into_iter().flatten() {
-            offsets.push(offsets.last().copied().unwrap_or(0) + length);
+            offsets.push(targets.len());
         }
-        let views = offsets[agent_count];
-        let mut targets = vec![0 as AgentId; views];
-        let mut origins = vec![NEW_VIEW; views];
-        let mut pieces = Vec::with_capacity(blocks.len());
-        let (mut targets_rest, mut origins_rest) = (targets.as_mut_slice(), origins.as_mut_slice());
-        for block in &blocks {
-            let len = offsets[block.end] - offsets[block.start];
-            let (t, t_rest) = targets_rest.split_at_mut(len);
-            let (o, o_rest) = origins_rest.split_at_mut(len);
-            pieces.push((block.clone(), t, o));
-            (targets_rest, origins_rest) = (t_rest, o_rest);
-        }
-        pieces
-            .into_par_iter()
-            .for_each(|(block, targets, origins)| {
-                let mut at = 0;
-                for i in block {
-                    merge(i, &mut |target, origin| {
-                        targets[at] = target;
-                        origins[at] = origin;
-                        at += 1;
-                    });
-                }
-            });
         drop(self);
         (Graph::with_reverse(offsets, targets), origins)
     }
@@ -338,21 +287,27 @@ fn directed_sorted(pairs: &[(AgentId, AgentId)]) -> Vec<(AgentId, AgentId)> {
     directed
 }
 
-/// The entries of `sorted` whose source is `row`.
-fn row_of(sorted: &[(AgentId, AgentId)], row: AgentId) -> &[(AgentId, AgentId)] {
-    let start = sorted.partition_point(|&(a, _)| a < row);
-    let end = start + sorted[start..].partition_point(|&(a, _)| a == row);
-    &sorted[start..end]
+/// The targets of the entries of `sorted` whose source is `row`, advancing `cursor`.
+fn take_row<'a>(
+    sorted: &'a [(AgentId, AgentId)],
+    cursor: &mut usize,
+    row: AgentId,
+) -> &'a [(AgentId, AgentId)] {
+    let start = *cursor;
+    while *cursor < sorted.len() && sorted[*cursor].0 == row {
+        *cursor += 1;
+    }
+    &sorted[start..*cursor]
 }
 
-/// Emits one row of the rebuilt graph, in order: the old row minus `removed`, merged with
-/// `added` (each view's target and origin).
+/// Appends one row of the rebuilt graph: the old row minus `removed`, merged with `added`.
 fn merge_row(
     old_targets: &[AgentId],
     old_views: Range<usize>,
     removed: &[(AgentId, AgentId)],
     added: &[(AgentId, AgentId)],
-    mut emit: impl FnMut(AgentId, ViewOrigin),
+    targets: &mut Vec<AgentId>,
+    origins: &mut Vec<ViewOrigin>,
 ) {
     let mut removed = removed.iter().map(|&(_, b)| b).peekable();
     let mut added = added.iter().map(|&(_, b)| b).peekable();
@@ -370,7 +325,8 @@ fn merge_row(
         match (old_next, added.peek().copied()) {
             (None, None) => break,
             (Some(old), Some(new)) if new < old => {
-                emit(new, NEW_VIEW);
+                targets.push(new);
+                origins.push(NEW_VIEW);
                 added.next();
             }
             (Some(old), new) => {
@@ -378,10 +334,12 @@ fn merge_row(
                     added.next(); // already tied: keep the old view
                 }
                 let view = kept.next().expect("peeked");
-                emit(old, view as u32);
+                targets.push(old);
+                origins.push(view as u32);
             }
             (None, Some(new)) => {
-                emit(new, NEW_VIEW);
+                targets.push(new);
+                origins.push(NEW_VIEW);
                 added.next();
             }
         }
@@ -475,7 +433,7 @@ mod tests {
         // move toward the front and views after it toward the back; agents 12 and 13 arrive.
         let ring: Vec<_> = (0..12).map(|i| (i, (i + 1) % 12)).collect();
         let graph = Graph::from_edges(12, &ring);
-        type Pairs<'a> = &'a [(AgentId, AgentId)];
+        type Pairs = &'static [(AgentId, AgentId)];
         let cases: [(Pairs, Pairs, usize); 4] = [
             (
                 &[(0, 1), (0, 11)],
