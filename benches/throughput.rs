@@ -34,7 +34,8 @@ use std::time::{Duration, Instant};
 const DEFAULT_AGENTS: f64 = 836.0;
 /// Steps run before timing, so ties, beliefs and strategies have moved.
 const WARM_UP_STEPS: u32 = 5;
-/// Each figure is the median of this many timed batches, each starting from the warm world.
+/// Each figure is the median of this many timed batches, each starting from the warm world
+/// (1 and 2 threads alternate, batch by batch).
 const BATCHES: usize = 5;
 /// A batch runs about this long (at least one step) ...
 const BATCH_TIME: Duration = Duration::from_millis(300);
@@ -70,7 +71,7 @@ fn main() {
         "# {label}: one step (no recording), median of {BATCHES} batches from the world after {WARM_UP_STEPS} steps"
     );
     println!(
-        "{:>9} {:>11} {:>7} {:>10} {:>14} {:>14} {:>10} {:>8}",
+        "{:>9} {:>11} {:>7} {:>10} {:>14} {:>14} {:>10} {:>8} {:>8}",
         "agents",
         "tie_views",
         "threads",
@@ -78,7 +79,8 @@ fn main() {
         "agent-steps/s",
         "views/s",
         "kernel_ms",
-        "ratio"
+        "ratio",
+        "speedup"
     );
     for (name, overrides) in cases {
         let scenario = scenario::load(Some(&name), &overrides)
@@ -140,21 +142,38 @@ fn measure(scenario: &Scenario) {
     };
     let steps = repeats_for(step_batch(1), MAX_STEPS_PER_BATCH);
     let passes = repeats_for(kernel_batch(1), MAX_KERNEL_PASSES);
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a thread pool");
-        let step = pool.install(|| median(|| step_batch(steps)));
-        let kernel = pool.install(|| median(|| kernel_batch(passes)));
-        let seconds = step.as_secs_f64();
+    let pools: Vec<_> = [1, 2]
+        .iter()
+        .map(|&threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+            (threads, pool.build().expect("a thread pool"))
+        })
+        .collect();
+    // Batches alternate between the thread counts, so a slow spell of a shared machine
+    // slows both alike; the speed-up is the median of the batches' own ratios.
+    let mut step_times = vec![Vec::<f64>::new(); pools.len()];
+    let mut kernel_times = vec![Vec::<f64>::new(); pools.len()];
+    for _ in 0..BATCHES {
+        for (k, (_, pool)) in pools.iter().enumerate() {
+            step_times[k].push(pool.install(|| step_batch(steps)).as_secs_f64());
+            kernel_times[k].push(pool.install(|| kernel_batch(passes)).as_secs_f64());
+        }
+    }
+    let speedups: Vec<f64> = (0..BATCHES)
+        .map(|b| step_times[0][b] / step_times[1][b])
+        .collect();
+    for (k, (threads, _)) in pools.iter().enumerate() {
+        let seconds = median(&step_times[k]);
+        let kernel = median(&kernel_times[k]);
+        let speedup = if k == 0 { 1.0 } else { median(&speedups) };
         println!(
-            "{agents:>9} {views:>11} {threads:>7} {:>10.3} {:>14.3e} {:>14.3e} {:>10.3} {:>8.1}",
+            "{agents:>9} {views:>11} {threads:>7} {:>10.3} {:>14.3e} {:>14.3e} {:>10.3} {:>8.1} {:>8.2}",
             seconds * 1e3,
             agents as f64 / seconds,
             views as f64 / seconds,
-            kernel.as_secs_f64() * 1e3,
-            seconds / kernel.as_secs_f64(),
+            kernel * 1e3,
+            seconds / kernel,
+            speedup,
         );
     }
 }
@@ -165,11 +184,11 @@ fn repeats_for(once: Duration, most: u32) -> u32 {
     (wanted.ceil() as u32).clamp(1, most)
 }
 
-/// Median of [`BATCHES`] timings.
-fn median(mut batch: impl FnMut() -> Duration) -> Duration {
-    let mut times: Vec<Duration> = (0..BATCHES).map(|_| batch()).collect();
-    times.sort();
-    times[BATCHES / 2]
+/// Median of timings (seconds) or ratios.
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
 }
 
 /// The kernel (see the module doc): one pass over the views in the engine's blocks.

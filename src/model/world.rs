@@ -11,6 +11,7 @@ use super::params::Params;
 use super::role::{ROLE_COUNT, Role};
 use super::strategy::Strategy;
 use super::tie::{Action, StepRecord, ViewState};
+use crate::engine::parallel::{agent_blocks, map_blocks, split_views};
 use crate::network::graph::{NEW_VIEW, carry_over};
 use crate::network::{AgentId, Graph};
 use crate::scenario::Policy;
@@ -393,25 +394,57 @@ impl World {
             .iter_mut()
             .for_each(|pair| *pair = (pair.0.min(pair.1), pair.0.max(pair.1)));
         scratch.acquainted.sort_unstable();
-        for i in 0..graph.agent_count() as AgentId {
-            let role = self.agents.role[i as usize];
-            for v in graph.views(i).filter(|&v| origins[v] == NEW_VIEW) {
-                let partner = graph.targets()[v];
-                let pair = (i.min(partner), i.max(partner));
-                let prior = if scratch.acquainted.binary_search(&pair).is_ok() {
-                    params.acquaintance_prior
-                } else {
-                    *params
-                        .stranger_prior
-                        .get(role, self.agents.role[partner as usize])
-                };
-                self.views[v] = ViewState::new(prior, params.ties.initial_strength);
-            }
-        }
+        let starts = NewTieStarts {
+            params,
+            roles: &self.agents.role,
+            acquainted: &scratch.acquainted,
+        };
+        starts.set(&graph, &origins, &mut self.views);
         self.graph = graph;
         self.neighbour_order = NeighbourOrder::default();
         scratch.breaks.clear();
         scratch.new_ties.clear();
         scratch.acquainted.clear();
+    }
+}
+
+/// How the views of new ties start: from the acquaintance prior for pairs that had met
+/// (`scratch.acquainted`, sorted), else from the stranger prior of their role pair.
+struct NewTieStarts<'a> {
+    params: &'a Params,
+    roles: &'a [Role],
+    acquainted: &'a [(AgentId, AgentId)],
+}
+
+impl NewTieStarts<'_> {
+    /// Sets every view of `graph` whose origin is [`NEW_VIEW`], in the engine's agent
+    /// blocks (each view's start depends only on its own pair: any thread count gives the
+    /// same views).
+    fn set(&self, graph: &Graph, origins: &[u32], views: &mut [ViewState]) {
+        let n = graph.agent_count();
+        let blocks = agent_blocks(n);
+        let pieces = split_views(graph.offsets(), &blocks, views);
+        let items: Vec<_> = blocks.into_iter().zip(pieces).collect();
+        map_blocks(n, items, |_, (block, views)| {
+            let first_view = graph.offsets()[block.start];
+            for i in block {
+                let i = i as AgentId;
+                for v in graph.views(i).filter(|&v| origins[v] == NEW_VIEW) {
+                    let partner = graph.targets()[v];
+                    views[v - first_view] = self.start(i, partner);
+                }
+            }
+        });
+    }
+
+    fn start(&self, agent: AgentId, partner: AgentId) -> ViewState {
+        let pair = (agent.min(partner), agent.max(partner));
+        let prior = if self.acquainted.binary_search(&pair).is_ok() {
+            self.params.acquaintance_prior
+        } else {
+            let roles = (self.roles[agent as usize], self.roles[partner as usize]);
+            *self.params.stranger_prior.get(roles.0, roles.1)
+        };
+        ViewState::new(prior, self.params.ties.initial_strength)
     }
 }

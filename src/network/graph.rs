@@ -14,6 +14,9 @@
 use rayon::prelude::*;
 use std::ops::Range;
 
+mod rebuild;
+pub use rebuild::carry_over;
+
 /// Dense id of an agent: its index in every per-agent array.
 pub type AgentId = u32;
 
@@ -196,157 +199,6 @@ impl Graph {
                 .map(move |v| (i, self.targets[v], v))
         })
     }
-
-    /// A new graph with `removed` ties taken out, `added` ties put in (both as unordered
-    /// pairs, duplicates and already-present or absent ties ignored) and the agent count
-    /// grown to `agent_count` (never shrunk). Returns the graph and, for every view of it,
-    /// the view of `self` it continues ([`NEW_VIEW`] for a new tie). A pair in both lists is
-    /// removed and then added again: it comes back as a new tie. Kept views keep their
-    /// order: their origins increase with their new index (what [`carry_over`] relies on).
-    /// `self` is consumed, and freed before the new graph's reverse views are made.
-    pub fn rebuild(
-        self,
-        removed: &[(AgentId, AgentId)],
-        added: &[(AgentId, AgentId)],
-        agent_count: usize,
-    ) -> (Graph, Vec<ViewOrigin>) {
-        assert!(
-            agent_count >= self.agent_count(),
-            "agents are never removed"
-        );
-        let removed = directed_sorted(removed);
-        let added = directed_sorted(added);
-        let mut offsets = Vec::with_capacity(agent_count + 1);
-        let mut targets = Vec::with_capacity(self.targets.len() + added.len());
-        let mut origins = Vec::with_capacity(self.targets.len() + added.len());
-        offsets.push(0);
-        let (mut next_removed, mut next_added) = (0usize, 0usize);
-        for i in 0..agent_count as AgentId {
-            let old_views = if (i as usize) < self.agent_count() {
-                self.views(i)
-            } else {
-                0..0
-            };
-            let row_removed = take_row(&removed, &mut next_removed, i);
-            let row_added = take_row(&added, &mut next_added, i);
-            merge_row(
-                &self.targets,
-                old_views,
-                row_removed,
-                row_added,
-                &mut targets,
-                &mut origins,
-            );
-            offsets.push(targets.len());
-        }
-        drop(self);
-        (Graph::with_reverse(offsets, targets), origins)
-    }
-}
-
-/// Rearranges per-view `values` of an old graph into the order of the graph [`Graph::rebuild`]
-/// made, in place: the value of every kept view moves to its new index (`values[v] =
-/// old values[origins[v]]`), and `values` gets the new length. The slots of new views
-/// ([`NEW_VIEW`]) hold unspecified values: the caller sets each of them.
-///
-/// In place, so the old and the new per-view arrays are never held at once. Kept views keep
-/// their order, so the views moving toward the front can be moved front to back and those
-/// moving toward the back, back to front, without either overwriting a value not yet moved.
-pub fn carry_over<T: Copy + Default>(values: &mut Vec<T>, origins: &[ViewOrigin]) {
-    let new_len = origins.len();
-    debug_assert!(
-        origins
-            .iter()
-            .filter(|&&o| o != NEW_VIEW)
-            .is_sorted_by(|a, b| a < b),
-        "kept views keep their order"
-    );
-    if new_len > values.len() {
-        values.reserve_exact(new_len - values.len());
-        values.resize(new_len, T::default());
-    }
-    for (v, &origin) in origins.iter().enumerate() {
-        if origin != NEW_VIEW && origin as usize >= v {
-            values[v] = values[origin as usize];
-        }
-    }
-    for (v, &origin) in origins.iter().enumerate().rev() {
-        if origin != NEW_VIEW && (origin as usize) < v {
-            values[v] = values[origin as usize];
-        }
-    }
-    values.truncate(new_len);
-}
-
-/// Both orientations of every pair, sorted, without self-loops or duplicates.
-fn directed_sorted(pairs: &[(AgentId, AgentId)]) -> Vec<(AgentId, AgentId)> {
-    let mut directed: Vec<(AgentId, AgentId)> = pairs
-        .iter()
-        .filter(|(a, b)| a != b)
-        .flat_map(|&(a, b)| [(a, b), (b, a)])
-        .collect();
-    directed.sort_unstable();
-    directed.dedup();
-    directed
-}
-
-/// The targets of the entries of `sorted` whose source is `row`, advancing `cursor`.
-fn take_row<'a>(
-    sorted: &'a [(AgentId, AgentId)],
-    cursor: &mut usize,
-    row: AgentId,
-) -> &'a [(AgentId, AgentId)] {
-    let start = *cursor;
-    while *cursor < sorted.len() && sorted[*cursor].0 == row {
-        *cursor += 1;
-    }
-    &sorted[start..*cursor]
-}
-
-/// Appends one row of the rebuilt graph: the old row minus `removed`, merged with `added`.
-fn merge_row(
-    old_targets: &[AgentId],
-    old_views: Range<usize>,
-    removed: &[(AgentId, AgentId)],
-    added: &[(AgentId, AgentId)],
-    targets: &mut Vec<AgentId>,
-    origins: &mut Vec<ViewOrigin>,
-) {
-    let mut removed = removed.iter().map(|&(_, b)| b).peekable();
-    let mut added = added.iter().map(|&(_, b)| b).peekable();
-    let mut kept = old_views
-        .filter(|&v| {
-            let target = old_targets[v];
-            while removed.peek().is_some_and(|&r| r < target) {
-                removed.next();
-            }
-            removed.peek() != Some(&target)
-        })
-        .peekable();
-    loop {
-        let old_next = kept.peek().map(|&v| old_targets[v]);
-        match (old_next, added.peek().copied()) {
-            (None, None) => break,
-            (Some(old), Some(new)) if new < old => {
-                targets.push(new);
-                origins.push(NEW_VIEW);
-                added.next();
-            }
-            (Some(old), new) => {
-                if new == Some(old) {
-                    added.next(); // already tied: keep the old view
-                }
-                let view = kept.next().expect("peeked");
-                targets.push(old);
-                origins.push(view as u32);
-            }
-            (None, Some(new)) => {
-                targets.push(new);
-                origins.push(NEW_VIEW);
-                added.next();
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -422,12 +274,89 @@ mod tests {
         assert_ne!(origins[next.find_view(2, 3).unwrap()], NEW_VIEW);
     }
 
+    /// The graph and origins a rebuild must give, made the slow way: the new tie set built
+    /// from scratch, and each view's origin looked up in the old graph.
+    fn rebuilt_from_scratch(
+        old: &Graph,
+        removed: &[(AgentId, AgentId)],
+        added: &[(AgentId, AgentId)],
+        agent_count: usize,
+    ) -> (Graph, Vec<ViewOrigin>) {
+        let key = |(a, b): (AgentId, AgentId)| (a.min(b), a.max(b));
+        let removed: std::collections::HashSet<_> = removed.iter().map(|&p| key(p)).collect();
+        let added: std::collections::HashSet<_> = added.iter().map(|&p| key(p)).collect();
+        let mut edges: Vec<_> = (old.ties().map(|(a, b, _)| (a, b)))
+            .filter(|p| !removed.contains(p))
+            .collect();
+        edges.extend(added.iter().copied());
+        let graph = Graph::from_edges(agent_count, &edges);
+        let mut origins = Vec::new();
+        for i in 0..agent_count as AgentId {
+            for &j in graph.neighbours(i) {
+                let renewed = removed.contains(&key((i, j)));
+                let before = old.find_view(i, j).filter(|_| !renewed);
+                origins.push(before.map_or(NEW_VIEW, |v| v as ViewOrigin));
+            }
+        }
+        (graph, origins)
+    }
+
+    #[test]
+    fn rebuild_in_blocks_equals_a_graph_made_from_scratch_on_any_thread_count() {
+        use crate::engine::streams::{Purpose, SETUP_STEP, Streams};
+        use rand::RngExt;
+        let mut rng = Streams::new(7, 0).rng(Purpose::Network, SETUP_STEP, 0);
+        // Over the parallel threshold, with many blocks; agents 5000.. arrive.
+        let (before, after) = (5000u32, 5300u32);
+        let mut pairs = |n: usize, agents: u32| -> Vec<(AgentId, AgentId)> {
+            (0..n)
+                .map(|_| (rng.random_range(0..agents), rng.random_range(0..agents)))
+                .collect()
+        };
+        let graph = Graph::from_edges(before as usize, &pairs(30_000, before));
+        let mut removed: Vec<_> = graph.ties().step_by(7).map(|(a, b, _)| (b, a)).collect();
+        removed.extend(pairs(300, before)); // mostly absent: ignored
+        let mut added = pairs(2_000, after); // some already tied, some to newcomers
+        added.extend(removed.iter().step_by(5).copied()); // removed and added: new again
+        let (want, want_origins) = rebuilt_from_scratch(&graph, &removed, &added, after as usize);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (got, origins) =
+                pool.install(|| graph.clone().rebuild(&removed, &added, after as usize));
+            check_invariants(&got);
+            assert_eq!(got, want, "{threads} threads");
+            assert_eq!(origins, want_origins, "{threads} threads");
+        }
+    }
+
     /// What `carry_over` must equal: a fresh array filled from the old one.
     fn carried_by_copy(old: &[u64], origins: &[ViewOrigin]) -> Vec<Option<u64>> {
         origins
             .iter()
             .map(|&o| (o != NEW_VIEW).then(|| old[o as usize]))
             .collect()
+    }
+
+    #[test]
+    fn carry_over_equals_a_copy_when_runs_cross_the_chunks_runs_are_found_in() {
+        // 100,000 views, so runs are found in two chunks; ties removed near the front and
+        // added near the back move views both ways across the chunk boundary.
+        let ring: Vec<_> = (0..50_000).map(|i| (i, (i + 1) % 50_000)).collect();
+        let graph = Graph::from_edges(50_000, &ring);
+        let removed: Vec<_> = (0..40).map(|i| (i * 7, i * 7 + 1)).collect();
+        let added: Vec<_> = (0..300).map(|i| (40_000 + i, 45_000 - i)).collect();
+        let old: Vec<u64> = (0..graph.view_count() as u64).collect();
+        let (_, origins) = graph.rebuild(&removed, &added, 50_001);
+        let mut values = old.clone();
+        carry_over(&mut values, &origins);
+        for (v, want) in carried_by_copy(&old, &origins).iter().enumerate() {
+            if let Some(want) = want {
+                assert_eq!(values[v], *want, "view {v}");
+            }
+        }
     }
 
     #[test]
