@@ -212,7 +212,9 @@ fn recorder_bytes(scenario: &Scenario) -> f64 {
     let run = &scenario.run;
     let records = (run.steps / run.record_every) as f64 + 2.0;
     let groups = scenario.activities.len() + scenario.programmes.len();
-    let per_record = values_per_record_bound(crate::model::role::ROLE_COUNT, groups) as f64;
+    let metrics = crate::model::params::recorded_metrics(run.metrics.as_deref());
+    let per_record = values_per_record_bound(&metrics, crate::model::role::ROLE_COUNT, groups);
+    let per_record = per_record as f64;
     let values = records * per_record;
     let row = (size_of::<Row>() + SHORT_STRING_HEAP) as f64;
     let replicates = run.replicates as f64;

@@ -299,6 +299,28 @@ fn bad_experiment_arguments_say_what_would_be_valid() {
             ],
             "records only ties (run.metrics)",
         ),
+        (
+            vec![
+                "sweep",
+                "classroom",
+                "--vary",
+                "policy.transparency=0,1",
+                "--set",
+                "run.metrics=[\"ties\"]",
+            ],
+            "default outputs include cooperation_rate: name what to compare with --metric, e.g. --metric ties",
+        ),
+        (
+            vec![
+                "sweep",
+                "classroom",
+                "--vary",
+                "run.metrics=[\"ties\"],[\"mean_trust\"]",
+                "--metric",
+                "ties",
+            ],
+            "point 2 (run.metrics=[\"mean_trust\"]) records only mean_trust",
+        ),
     ] {
         let result = gotong(dir.path(), &args);
         assert_eq!(result.code, 2, "{args:?}: {}", result.stderr);

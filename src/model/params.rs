@@ -192,7 +192,7 @@ pub const EXACT_PATH_LENGTH_MAX_AGENTS: usize = 20_000;
 
 /// Indices of the metrics `names` lists (every metric for `None`), in registry order;
 /// unknown names are skipped (validation refuses them).
-fn recorded_metrics(names: Option<&[String]>) -> Vec<usize> {
+pub fn recorded_metrics(names: Option<&[String]>) -> Vec<usize> {
     let metrics = crate::observe::METRICS.iter().enumerate();
     match names {
         None => metrics.map(|(index, _)| index).collect(),

@@ -16,9 +16,12 @@ use crate::network::Graph;
 use crate::network::metrics as net;
 use std::cell::OnceCell;
 
+mod bound;
 mod closure;
 mod learning_index;
 mod school;
+
+pub use bound::values_per_record_bound;
 
 /// The world being observed, with structure computed at most once per observation.
 pub struct Observed<'a> {
@@ -255,23 +258,6 @@ pub static METRICS: &[MetricDef] = &[
         compute: closure::closure,
     },
 ];
-
-/// At most how many values one recording of a world with `roles` roles present and
-/// `activities` activity types and programmes writes (the sum over [`METRICS`] of their largest group
-/// counts); a test checks it against real recordings.
-pub fn values_per_record_bound(roles: usize, activities: usize) -> u64 {
-    let (r, a) = (roles as u64, activities as u64);
-    let newcomer = 1; // the newcomer group of cooperation_rate and of mean_trust
-    // cooperation_rate, mean_resources, mean_norm, agents, resources_mobilised, knowledge,
-    // reputation (school and roles)
-    let by_role = 7 * (1 + r) + 2 * newcomer;
-    let pairs = 1 + r * (r + 1) / 2; // mean_trust
-    let kinds = 1 + TIE_KIND_COUNT as u64; // ties, mean_strength
-    // conflict_ties .. degree_assortativity, gini_resources, innovations, placements
-    let singles = 13;
-    let school = 4 + 5 + 3; // learning_index, progress_index, closure: all and parts
-    by_role + pairs + r * r + 2 * kinds + singles + school + STRATEGY_NAMES.len() as u64 + (1 + a)
-}
 
 /// Index of the metric called `name`.
 pub fn metric_index(name: &str) -> Option<usize> {

@@ -46,7 +46,7 @@ pub fn compare(
             "compare needs at least two scenarios, e.g. gotong compare default open_school".into(),
         ));
     }
-    let outputs = common.outputs()?;
+    let (outputs, asked) = (common.outputs()?, !common.metrics.is_empty());
     let first = common.overrides_with(common.seed, &[]);
     let mut loaded = Vec::new();
     for source in scenarios {
@@ -54,7 +54,7 @@ pub fn compare(
             load_point(source, first.clone(), Vec::new(), String::new(), || {
                 format!("scenario {source}")
             })?;
-        recorded(&outputs, &scenario, source)?;
+        recorded(&outputs, asked, &scenario, &format!("scenario {source}"))?;
         loaded.push((point, scenario));
     }
     let labels = unique_labels(
@@ -103,24 +103,34 @@ pub fn compare(
     })
 }
 
-/// Refuses outputs whose metric `scenario` does not record (`run.metrics`).
+/// Refuses outputs whose metric `scenario` does not record (`run.metrics`). `asked` says
+/// whether the outputs came from `--metric` (else they are the default outputs).
 fn recorded(
     outputs: &[super::Output],
+    asked: bool,
     scenario: &scenario::Scenario,
     source: &str,
 ) -> Result<(), PlanError> {
     let Some(listed) = &scenario.run.metrics else {
         return Ok(());
     };
-    match outputs.iter().find(|o| !listed.contains(&o.metric)) {
-        Some(output) => Err(PlanError::Argument(format!(
-            "--metric {}: scenario {source} records only {} (run.metrics); add it there or \
-             choose one of those",
-            output.metric,
-            listed.join(", ")
-        ))),
-        None => Ok(()),
-    }
+    let Some(output) = outputs.iter().find(|o| !listed.contains(&o.metric)) else {
+        return Ok(());
+    };
+    let (metric, example) = (&output.metric, &listed[0]);
+    let listed = listed.join(", ");
+    let message = if asked {
+        format!(
+            "--metric {metric}: {source} records only {listed} (run.metrics); add it there or \
+             choose one of those"
+        )
+    } else {
+        format!(
+            "{source} records only {listed} (run.metrics), and the experiment's default outputs \
+             include {metric}: name what to compare with --metric, e.g. --metric {example}"
+        )
+    };
+    Err(PlanError::Argument(message))
 }
 
 /// Whether `given` names the scenario `source`: as typed, or as another path to the same file
@@ -160,7 +170,7 @@ pub fn points_at(
     rows: Vec<Vec<Level>>,
     common: &Common,
 ) -> Result<ExperimentPlan, PlanError> {
-    let outputs = common.outputs()?;
+    let (outputs, asked) = (common.outputs()?, !common.metrics.is_empty());
     if varied.is_empty() {
         return Err(PlanError::Argument(format!(
             "{} needs at least one --vary KEY=..., e.g. --vary policy.transparency=0:1:5",
@@ -196,7 +206,7 @@ pub fn points_at(
         || format!("scenario {scenario}"),
     )?
     .1;
-    recorded(&outputs, &base, scenario)?;
+    recorded(&outputs, asked, &base, &format!("scenario {scenario}"))?;
     let seed = common.seed.unwrap_or(base.run.seed);
     let replicates = common.replicates.unwrap_or(base.run.replicates);
     // Checked before any point is loaded: loading costs milliseconds a point.
@@ -226,7 +236,10 @@ pub fn points_at(
             let label = assignments.join(", ");
             let overrides = common.overrides_with(Some(seed), &assignments);
             let context = || format!("point {} ({label})", index + 1);
-            load_point(scenario, overrides, levels, label.clone(), context).map(|(p, _)| p)
+            let (point, loaded) = load_point(scenario, overrides, levels, label.clone(), context)?;
+            // A point may record other metrics than the base (`--vary run.metrics`).
+            recorded(&outputs, asked, &loaded, &context())?;
+            Ok(point)
         })
         .collect();
     let points = loaded

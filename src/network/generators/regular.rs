@@ -14,9 +14,10 @@ use std::collections::HashSet;
 /// well-mixed population is better modelled by other means than 10⁷ ties.
 pub const MAX_COMPLETE_TIES: u64 = 10_000_000;
 
-/// Most ties [`random_regular`] builds, as for [`complete`]: a run holds about 200 bytes per
-/// tie (one step of 2,000,000 agents of degree 10, 10⁷ ties, peaked at 2.1 GB on one
-/// thread), and the pairing itself keeps every stub and tie in memory.
+/// Most ties [`random_regular`] builds, as for [`complete`]: the pairing keeps every stub and
+/// every tie in a hash set while it draws, several times the bytes per tie of the finished
+/// graph, which other generators never hold. (What a run of the finished graph needs is
+/// checked separately, before the run: `crate::memory`.)
 pub const MAX_REGULAR_TIES: u64 = MAX_COMPLETE_TIES;
 
 /// Restarts of [`random_regular`] before it gives up. For degree d ≪ n a pairing almost

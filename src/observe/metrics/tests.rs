@@ -32,24 +32,48 @@ fn the_bound_on_values_per_record_holds() {
             schedule.step(&mut world, streams, &params);
             crate::engine::Observer::observe(&mut recorder, &world, &params);
         }
-        let most = (1..=steps)
-            .map(|step| recorder.rows.iter().filter(|r| r.step == step).count())
-            .max()
-            .unwrap();
-        // Roles any agent has held (graduation makes alumni where a scenario had none).
-        let mut roles: Vec<_> = world.agents.role.clone();
-        roles.sort();
-        roles.dedup();
-        let bound = values_per_record_bound(
-            roles.len(),
-            scenario.activities.len() + scenario.programmes.len(),
+        let most_at_a_step = |metric: Option<usize>| {
+            (1..=steps)
+                .map(|step| {
+                    let rows = recorder.rows.iter().filter(|r| r.step == step);
+                    rows.filter(|r| metric.is_none_or(|m| r.metric as usize == m))
+                        .count()
+                })
+                .max()
+                .unwrap() as u64
+        };
+        // Roles any agent has held (graduation makes alumni where a scenario had none) ...
+        let mut held: Vec<_> = world.agents.role.clone();
+        held.sort();
+        held.dedup();
+        // ... and the roles the scenario names (`agents` reports them even at a count of 0).
+        let mut named = held.clone();
+        named.extend(params.population.roles.keys());
+        named.sort();
+        named.dedup();
+        let activities = scenario.activities.len() + scenario.programmes.len();
+        let every: Vec<usize> = (0..METRICS.len()).collect();
+        for &index in &every {
+            let (most, bound) = (
+                most_at_a_step(Some(index)),
+                values_per_record_bound(&[index], named.len(), activities),
+            );
+            let metric = METRICS[index].name;
+            assert!(
+                most <= bound,
+                "{name}: {most} values of {metric}, bound {bound}"
+            );
+        }
+        let (most, bound) = (
+            most_at_a_step(None),
+            values_per_record_bound(&every, held.len(), activities),
         );
         assert!(
-            most as u64 <= bound,
+            most <= bound,
             "{name}: {most} values recorded, bound {bound}"
         );
         assert!(
-            bound <= 2 * most as u64,
+            bound <= 2 * most,
             "{name}: the bound {bound} is loose against {most}"
         );
         for (index, metric) in METRICS.iter().enumerate() {

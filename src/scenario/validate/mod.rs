@@ -170,6 +170,7 @@ fn check_output_size(scenario: &Scenario) -> Result<(), Problem> {
     // Every role may appear during a run (graduates become alumni, parents community).
     let roles = crate::model::role::ROLE_COUNT;
     let per_record = crate::observe::metrics::values_per_record_bound(
+        &crate::model::params::recorded_metrics(run.metrics.as_deref()),
         roles,
         scenario.activities.len() + scenario.programmes.len(),
     );
@@ -181,7 +182,7 @@ fn check_output_size(scenario: &Scenario) -> Result<(), Problem> {
             format!(
                 "{} replicates × {records} recorded steps × up to {per_record} values would record {values} values \
                  (about {gigabytes:.0} GB in memory); the most is {MAX_RECORDED_VALUES}: record less often \
-                 (a larger run.record_every), or run fewer steps or replicates",
+                 (a larger run.record_every), fewer metrics (run.metrics), or run fewer steps or replicates",
                 run.replicates
             ),
         );
@@ -465,4 +466,19 @@ fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Res
     )?;
     in_unit(&format!("{path}.cooperate_above"), activity.cooperate_above)?;
     in_unit(&format!("{path}.new_tie_chance"), activity.new_tie_chance)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_output_size_counts_only_the_recorded_metrics() {
+        let load = |sets: &[&str]| {
+            let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+            crate::scenario::load(Some("default"), &sets).map(|_| ())
+        };
+        let refused = load(&["run.replicates=50000"]).unwrap_err().to_string();
+        assert!(refused.contains("fewer metrics (run.metrics)"), "{refused}");
+        // One value a step instead of about 400: well under the limit.
+        load(&["run.replicates=50000", "run.metrics=[\"density\"]"]).unwrap();
+    }
 }

@@ -112,7 +112,8 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
 /// Most ties an initial network may be expected to have: views (two per tie) are indexed
 /// by 32-bit numbers, so a network can never pass 2³¹ ties; half that leaves room for the
 /// ties made during a run. Whether a run fits in memory is checked before it starts
-/// (`engine::memory`), so this only catches what could never run anywhere.
+/// (`crate::memory`, against the memory of the machine it runs on), so this only catches
+/// what could never run anywhere.
 pub const MAX_INITIAL_TIES: f64 = 1e9;
 
 /// Refuses an initial network whose expected number of ties is beyond [`MAX_INITIAL_TIES`]:
