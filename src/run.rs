@@ -61,7 +61,7 @@ pub const MAX_NETWORK_FILE_TIES: f64 = 1_000_000.0;
 
 /// Whether a run of `scenario` writes replicate 0's networks (see [`MAX_NETWORK_FILE_TIES`]).
 pub fn writes_networks(scenario: &crate::scenario::Scenario) -> bool {
-    scenario.expected_initial_ties() <= MAX_NETWORK_FILE_TIES
+    scenario.run.networks && scenario.expected_initial_ties() <= MAX_NETWORK_FILE_TIES
 }
 
 /// Why a run failed.

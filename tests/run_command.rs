@@ -266,3 +266,38 @@ fn run_metrics_draws_and_lists_only_the_listed_metrics() {
             .all(|f| !f.as_str().unwrap().contains("cooperation_and_trust"))
     );
 }
+
+#[test]
+fn run_networks_false_writes_no_graphml_and_no_network_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &str, sets: &[&str]| {
+        let mut args = vec![
+            "run",
+            "classroom",
+            "--steps",
+            "3",
+            "--replicates",
+            "1",
+            "--out",
+            out,
+        ];
+        for set in sets {
+            args.extend(["--set", set]);
+        }
+        let result = gotong(dir.path(), &args);
+        assert_eq!(result.code, 0, "{}", result.stderr);
+        result.stdout
+    };
+    run("with", &[]);
+    let stdout = run("without", &["run.networks=false"]);
+    assert!(stdout.contains("run.networks = false"), "{stdout}");
+    let (with, without) = (dir.path().join("with"), dir.path().join("without"));
+    assert_eq!(entries(&with.join("networks")).len(), 2);
+    assert!(entries(&without.join("networks")).is_empty());
+    assert!(with.join("plots/network.png").exists());
+    assert!(!without.join("plots/network.png").exists());
+    assert!(without.join("plots/cooperation_and_trust.png").exists());
+    // The networks are pictures and files only: the recorded values are the same.
+    let read = |folder: &std::path::Path| std::fs::read(folder.join("timeseries.csv")).unwrap();
+    assert_eq!(read(&with), read(&without));
+}

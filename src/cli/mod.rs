@@ -250,7 +250,9 @@ fn run_command(args: RunArgs) -> CommandResult {
     }
     out!("Results in {}", outcome.folder.display());
     out!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
-    if !outcome.networks_written {
+    if !loaded.scenario.run.networks {
+        out!("  networks/ is empty and there is no network picture: run.networks = false");
+    } else if !outcome.networks_written {
         out!(
             "  networks/ is empty and there is no network picture: the network starts with about {:.0} ties, more than the {:.0} written as GraphML",
             loaded.scenario.expected_initial_ties(),

@@ -101,6 +101,11 @@ pub struct RunSettings {
     /// outputs can list just those.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
+    /// Whether replicate 0's network is kept at the first and last recorded step, written as
+    /// GraphML and drawn (`false`: neither, which saves most of a short run's fixed cost).
+    /// Networks expected to start with more than `run::MAX_NETWORK_FILE_TIES` ties are
+    /// never written.
+    pub networks: bool,
 }
 
 impl Default for RunSettings {
@@ -113,6 +118,7 @@ impl Default for RunSettings {
             replicates: 20,
             record_every: 1,
             metrics: None,
+            networks: true,
         }
     }
 }
