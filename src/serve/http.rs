@@ -172,6 +172,7 @@ async fn control(State(shared): State<Arc<Shared>>, body: Bytes) -> ApiResult {
                 )));
             }
         }
+        session.touch();
         shared.publish(&session);
         Ok(session.state())
     })

@@ -106,6 +106,9 @@ pub struct Session {
     pub playing: bool,
     /// Steps per second while playing, in [`SPEEDS`].
     pub speed: u32,
+    /// Counts every change (step, lever, shock, control): a page ignores a state older
+    /// than one it has shown.
+    revision: u64,
 }
 
 impl Session {
@@ -129,6 +132,7 @@ impl Session {
             events: Vec::new(),
             playing: false,
             speed: 5,
+            revision: 0,
         };
         session.history.push(session.measure());
         Ok(session)
@@ -142,8 +146,15 @@ impl Session {
         let mut fresh = Session::new(scenario)?;
         fresh.playing = self.playing;
         fresh.speed = self.speed;
+        fresh.revision = self.revision + 1;
         *self = fresh;
         Ok(())
+    }
+
+    /// Marks a change made from outside (play, pause, speed), for [`Session::state`]'s
+    /// `revision`.
+    pub fn touch(&mut self) {
+        self.revision += 1;
     }
 
     /// The seed the session was built from.
@@ -172,6 +183,7 @@ impl Session {
             self.schedule
                 .step(&mut self.world, self.streams, &self.params);
             self.history.push(self.measure());
+            self.revision += 1;
         }
     }
 
@@ -238,6 +250,7 @@ impl Session {
             });
         }
         self.world.policy = policy;
+        self.revision += 1;
         Ok(())
     }
 
@@ -272,6 +285,7 @@ impl Session {
             lever: None,
             value: json!(size),
         });
+        self.revision += 1;
         Ok(at)
     }
 
@@ -279,6 +293,7 @@ impl Session {
     pub fn state(&self) -> Value {
         let steps_per_year = self.params.steps_per_year.max(1);
         json!({
+            "revision": self.revision,
             "scenario": self.scenario.run.name,
             "seed": self.seed(),
             "step": self.world.step,

@@ -56,12 +56,16 @@ try {
   assert.notEqual(playing.levers.transparency, 0.9);
   await page.locator("#lever-transparency").fill("0.9");
   await until("transparency 0.9 in the API", async () => (await api("/api/state")).json.levers.transparency === 0.9);
+  // Updates keep coming while it plays; the page must show the new value, not an older one.
+  await until("0.90 on the page", async () => (await page.textContent("#value-transparency")) === "0.90", 5);
+  await page.waitForTimeout(1000);
   assert.equal(await page.textContent("#value-transparency"), "0.90");
   assert.equal(await page.inputValue("#lever-transparency"), "0.9");
 
   // Bahasa Indonesia: labels and captions switch.
   await page.selectOption("#language", "id");
   assert.equal(await page.textContent("#play"), "Jeda");
+  assert.equal(await page.textContent("#connection"), "tersambung");
   assert.match(await page.textContent("[data-caption=transparency]"), /salah paham/);
   assert.equal(await page.textContent("[data-lever=transparency]"), "Transparansi");
 

@@ -28,6 +28,7 @@ let vel = [];
 let history = [];              // StepMetrics from the server
 let state = null;
 let view = { cx: 0, cy: 0, scale: 20 };
+let connection = "";           // key of the connection's text
 
 const $ = (id) => document.getElementById(id);
 const t = (key) => TEXTS[lang][key] ?? TEXTS.en[key] ?? key;
@@ -56,6 +57,7 @@ function applyLanguage() {
     option.textContent = t("governance_" + option.value);
   }
   $("play").textContent = state && state.playing ? t("pause") : t("play");
+  $("connection").textContent = connection ? t(connection) : "";
   drawLegend();
   drawEvents();
 }
@@ -102,23 +104,31 @@ function format(name, value) {
   return Number.isInteger(value) && name !== "transparency" ? String(value) : value.toFixed(2);
 }
 
+// Levers sent and not yet seen in a state from the server: updates computed before the
+// change must not move the slider back.
+const pending = {};
+
 function sendLever(name, value) {
-  api("POST", "/api/levers", { [name]: value }).then(showState).catch(alertError);
+  pending[name] = value;
+  api("POST", "/api/levers", { [name]: value })
+    .then((s) => { delete pending[name]; showState(s); })
+    .catch((error) => { delete pending[name]; alertError(error); });
 }
 
 function alertError(error) { $("connection").textContent = "⚠ " + error.message; }
 
 function showLevers(levers) {
   for (const [name] of LEVERS) {
-    const input = $("lever-" + name);
-    if (document.activeElement !== input) input.value = levers[name];
-    $("value-" + name).textContent = format(name, levers[name]);
+    const value = name in pending ? pending[name] : levers[name];
+    $("lever-" + name).value = value;
+    $("value-" + name).textContent = format(name, value);
   }
-  $("lever-governance").value = levers.governance;
+  $("lever-governance").value = "governance" in pending ? pending.governance : levers.governance;
 }
 
 // ---- state ----------------------------------------------------------------------------
 function showState(s) {
+  if (state && s.revision < state.revision) return; // an older state arrived late
   state = s;
   $("step-value").textContent = s.step;
   $("year-value").textContent = s.year;
@@ -151,6 +161,7 @@ function drawEvents() {
 
 async function update(message) {
   const s = JSON.parse(message);
+  if (state && s.revision < state.revision) return;
   const last = history.length ? history[history.length - 1].step : -1;
   if (s.step < last || (s.step === 0 && last !== 0) || (state && s.seed !== state.seed)) {
     await loadNetwork();
@@ -290,7 +301,7 @@ function drawNetwork() {
     g.stroke();
   }
   g.setLineDash([]);
-  const radius = Math.max(2, Math.min(7, view.scale * 0.25)) * dpr;
+  const radius = Math.max(1.5, Math.min(6, view.scale * 0.16)) * dpr;
   for (let i = 0; i < roles.length; i++) {
     if (roles[i] < 0 || !pos[i]) continue;
     g.beginPath();
@@ -361,10 +372,12 @@ function drawCharts() {
 // ---- wiring ---------------------------------------------------------------------------
 function connect() {
   const socket = new WebSocket(`ws://${location.host}/api/updates`);
-  socket.onopen = () => { $("connection").textContent = t("connected"); };
+  socket.onopen = () => { connection = "connected"; $("connection").textContent = t(connection); };
   let queue = Promise.resolve();
   socket.onmessage = (event) => { queue = queue.then(() => update(event.data)).catch(alertError); };
-  socket.onclose = () => { $("connection").textContent = t("disconnected"); setTimeout(connect, 1000); };
+  socket.onclose = () => {
+    connection = "disconnected"; $("connection").textContent = t(connection); setTimeout(connect, 1000);
+  };
 }
 
 function frame() {
