@@ -7,6 +7,7 @@
 # Installs chromium with apt-get if missing (root) and playwright-core into target/browser-test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+echo "== gotong serve in headless chromium (tests/browser/serve.sh)"
 
 if ! command -v chromium >/dev/null; then
     echo "installing Debian's chromium" >&2
