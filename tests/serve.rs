@@ -197,6 +197,22 @@ fn bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving() {
 }
 
 #[test]
+fn a_school_too_large_to_draw_is_refused_before_it_is_built() {
+    let scenario = load(None, &["population.scale=10".into()])
+        .expect("valid")
+        .scenario;
+    assert!(scenario.agent_count() > serve::MAX_AGENTS);
+    let error = serve::open(scenario).err().expect("refused");
+    assert!(error.is_bad_input());
+    assert!(
+        error.to_string().contains("too many to draw live"),
+        "{error}"
+    );
+    let default = load(None, &[]).expect("valid").scenario;
+    assert!(default.agent_count() <= serve::MAX_AGENTS);
+}
+
+#[test]
 fn controls_levers_shocks_and_the_network_through_the_api() {
     let server = classroom_server();
     let addr = server.addr;

@@ -18,9 +18,18 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
+/// Largest scenario served, in agents: the page draws every agent and tie after every
+/// step, which is meant for a classroom (hundreds to a few thousand agents), not for
+/// `large_school` and beyond.
+pub const MAX_AGENTS: usize = 5_000;
+
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    #[error(
+        "{agents} agents are too many to draw live (at most {MAX_AGENTS}); use `gotong run` for large schools, or a smaller population (e.g. --set population.scale=0.5)"
+    )]
+    TooLarge { agents: usize },
     #[error("cannot build the simulation: {0}")]
     Setup(#[from] crate::model::setup::SetupError),
     #[error("cannot listen on {addr}: {source}")]
@@ -35,8 +44,18 @@ pub enum ServeError {
 impl ServeError {
     /// Whether the user's input is at fault (a port in use or not allowed).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, ServeError::Bind { .. })
+        matches!(self, ServeError::Bind { .. } | ServeError::TooLarge { .. })
     }
+}
+
+/// A session of `scenario` (validated), if it is small enough to draw live
+/// ([`MAX_AGENTS`]).
+pub fn open(scenario: crate::scenario::Scenario) -> Result<Session, ServeError> {
+    let agents = scenario.agent_count();
+    if agents > MAX_AGENTS {
+        return Err(ServeError::TooLarge { agents });
+    }
+    Ok(Session::new(scenario)?)
 }
 
 /// What the handlers and the player thread share.
