@@ -19,7 +19,8 @@
 //! - [`output`]: run folders, CSV, GraphML, plots, the manifest.
 //! - [`run`]: `gotong run` as one library call; [`memory`]: its estimate of the memory a run
 //!   needs, checked before it starts; [`tournament`]: `gotong tournament` (an
-//!   Axelrod-style round robin of the same strategies); [`cli`]: the command line.
+//!   Axelrod-style round robin of the same strategies); [`serve`]: `gotong serve`, a live view
+//!   in the browser; [`cli`]: the command line.
 //!
 //! Determinism: the same scenario and seed give bit-identical data files with any number of
 //! threads; see [`engine::streams`] and [`engine::parallel`] for how.
@@ -35,4 +36,5 @@ pub mod observe;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod serve;
 pub mod tournament;

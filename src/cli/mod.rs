@@ -78,6 +78,8 @@ enum Command {
     Sensitivity(experiment::SensitivityArgs),
     /// Combine shard folders of one experiment (from --shard or --emit-slurm) into its results.
     Merge(experiment::MergeArgs),
+    /// Serve a live view of one run in the browser, with play/pause, levers and shocks (see docs/serve.md).
+    Serve(ServeArgs),
     /// Write a fully commented scenario to edit.
     Init {
         /// Where to write it (an existing file is never overwritten).
@@ -122,6 +124,24 @@ struct RunArgs {
     /// Starting move of lattice cells: a CSV file with columns x,y,move (move C or D); cells not listed keep what the scenario draws.
     #[arg(long, value_name = "FILE.csv")]
     initial_moves: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Scenario file or preset name (see `gotong list`); the default school if omitted.
+    scenario: Option<String>,
+    /// Port on localhost (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Open the page in the default browser (xdg-open, open or start).
+    #[arg(long)]
+    open: bool,
+    /// Master seed, 0 to 2^63 − 1 (overrides run.seed).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Override any scenario key by its dotted path, with a TOML value, e.g. --set policy.transparency=0.9.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -177,6 +197,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => experiment::sweep_command(args),
         Command::Sensitivity(args) => experiment::sensitivity_command(args),
         Command::Merge(args) => experiment::merge_command(args),
+        Command::Serve(args) => serve_command(args),
         Command::Init { path, preset } => init_command(&path, &preset),
     };
     match result {
@@ -189,6 +210,63 @@ pub fn main() -> ExitCode {
 }
 
 type CommandResult = Result<(), (u8, String)>;
+
+fn serve_command(args: ServeArgs) -> CommandResult {
+    let mut overrides = args.overrides.clone();
+    overrides.extend(args.seed.map(|v| format!("run.seed={v}")));
+    let loaded = scenario::load(args.scenario.as_deref(), &overrides)
+        .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    let session = crate::serve::session::Session::new(loaded.scenario.clone())
+        .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+    let server = crate::serve::start(session, addr).map_err(|e| {
+        let code = if e.is_bad_input() {
+            EXIT_BAD_INPUT
+        } else {
+            EXIT_FAILURE
+        };
+        (code, e.to_string())
+    })?;
+    let url = format!("http://{}/", server.addr);
+    out!(
+        "Serving {} ({} agents) at {url}",
+        loaded.scenario.run.name,
+        loaded.scenario.agent_count()
+    );
+    out!("Press Ctrl-C to stop.");
+    if args.open {
+        open_in_browser(&url);
+    }
+    stop_on_signals();
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server.stop();
+    Ok(())
+}
+
+/// Asks the desktop to open `url`; says so if it cannot (the server keeps running).
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if std::process::Command::new(opener.0)
+        .args(&opener.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!(
+            "could not open a browser ({}); open {url} yourself",
+            opener.0
+        );
+    }
+}
 
 fn run_command(args: RunArgs) -> CommandResult {
     let mut overrides = args.overrides.clone();

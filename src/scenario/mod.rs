@@ -31,6 +31,7 @@ pub use schema::*;
 pub use school::*;
 pub use source::Source;
 pub use suggest::suggest;
+pub use validate::{Problem, check_policy};
 
 use crate::model::role::Role;
 

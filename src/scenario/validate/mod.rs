@@ -8,6 +8,8 @@ mod learning;
 mod network;
 mod school;
 
+pub use school::check_policy;
+
 use super::schema::{Activity, NetworkKind, Scenario};
 use super::values::PairMap;
 use crate::model::role::Role;
