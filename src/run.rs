@@ -13,7 +13,7 @@ use crate::experiment::statistics::{Describe, Summary};
 use crate::memory::{self, MemoryError};
 use crate::model::params::Params;
 use crate::observe::{Recorder, frames};
-use crate::output::animation::{self, AnimationSkipped};
+use crate::output::animation;
 use crate::output::manifest::{Manifest, RunStatus, metric_infos};
 use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
 use crate::output::{self, OutputError};
@@ -150,8 +150,8 @@ pub fn run(
     }
     let params = Params::new(scenario);
     // Frames are kept only for a network that starts small enough to draw.
-    let animation_fits = scenario.agent_count() <= animation::MAX_ANIMATION_AGENTS;
-    let frame_steps = if request.animate && animation_fits {
+    let animation_fits = animation::animates(scenario.agent_count());
+    let frame_steps = if request.animate && animation_fits.is_ok() {
         let recorded: Vec<u32> = (0..=params.steps)
             .filter(|&step| engine::is_recorded(step, &params))
             .collect();
@@ -214,28 +214,18 @@ pub fn run(
     manifest.files = files;
     let animation = if !request.animate {
         AnimationOutcome::NotAsked
-    } else if !animation_fits {
-        let agents = scenario.agent_count();
-        AnimationOutcome::Skipped(AnimationSkipped::TooLarge { agents }.to_string())
+    } else if let Err(skipped) = &animation_fits {
+        AnimationOutcome::Skipped(skipped.to_string())
     } else {
         let frames = recorders.first().map(|r| r.frames.as_slice());
         let plots = folder.subfolder("plots")?;
         let gif = plots.join("network.gif");
         let year = scenario.run.steps_per_year;
-        let written = animation::write_network_animation(
-            &gif,
-            frames.unwrap_or_default(),
-            year,
-            &layout_streams,
-        )
-        .map_err(OutputError::from)?;
-        match written {
-            Ok(()) => {
-                manifest.files.push("plots/network.gif".into());
-                AnimationOutcome::Written
-            }
-            Err(skipped) => AnimationOutcome::Skipped(skipped.to_string()),
-        }
+        let frames = frames.unwrap_or_default();
+        animation::write_network_animation(&gif, frames, year, &layout_streams)
+            .map_err(OutputError::from)?;
+        manifest.files.push("plots/network.gif".into());
+        AnimationOutcome::Written
     };
     manifest.files.push("manifest.json".into());
     manifest.status = RunStatus::Complete;

@@ -66,19 +66,30 @@ fn pictures_count_years_and_colour_roles_present() {
 }
 
 #[test]
-fn networks_above_the_limit_are_skipped_without_a_file() {
-    let folder = tempfile::tempdir().expect("tempdir");
-    let path = folder.path().join("network.gif");
-    let agents = MAX_ANIMATION_AGENTS + 1;
-    let frames = vec![NetworkFrame {
+fn large_networks_are_sampled_once_for_all_frames_and_huge_schools_skipped() {
+    // Agents in tied pairs (0, 1), (2, 3)...: the first half present from the start, the
+    // rest arriving by the second frame.
+    let all = MAX_ANIMATION_AGENTS + 100;
+    let pairs: Vec<FrameTie> = (0..all as u32 / 2).map(|i| tie(2 * i, 2 * i + 1)).collect();
+    let first = NetworkFrame {
         step: 0,
-        roles: vec![Some(Role::Parent); agents],
-        ties: Vec::new(),
-    }];
-    let outcome = write_network_animation(&path, &frames, 40, &Streams::new(1, 0));
-    assert_eq!(
-        outcome.expect("no error"),
-        Err(AnimationSkipped::TooLarge { agents })
-    );
-    assert!(!path.exists());
+        roles: vec![Some(Role::Parent); all / 2],
+        ties: pairs[..all / 4].to_vec(),
+    };
+    let second = NetworkFrame {
+        step: 1,
+        roles: vec![Some(Role::Parent); all],
+        ties: pairs.clone(),
+    };
+    let sampled = sample_frames(&[first, second], &Streams::new(1, 0));
+    assert_eq!(sampled[1].active_count(), MAX_ANIMATION_AGENTS);
+    // An agent left out is left out of both frames, and so are its ties.
+    let left_out = (0..all / 2).find(|&id| sampled[1].roles[id].is_none());
+    let left_out = left_out.expect("someone of the first half is left out");
+    assert!(sampled[0].roles[left_out].is_none());
+    let touches = |t: &FrameTie| t.a as usize == left_out || t.b as usize == left_out;
+    assert!(!sampled.iter().any(|f| f.ties.iter().any(touches)));
+    assert_eq!(animates(MAX_ANIMATED_SCHOOL), Ok(()));
+    let agents = MAX_ANIMATED_SCHOOL + 1;
+    assert_eq!(animates(agents), Err(AnimationSkipped::TooLarge { agents }));
 }
