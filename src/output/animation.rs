@@ -11,10 +11,10 @@
 //! so the same seed gives the same GIF bytes on any number of threads.
 //!
 //! Cost: each frame takes [`FRAME_ITERATIONS`] layout iterations, O(n²) in the agents
-//! drawn, and the GIF encoder's pass over 800×600 pixels. Measured on the 2-core build
-//! machine (`/usr/bin/time gotong run classroom [--animate] --out DIR --quiet`): classroom
-//! 3.3 s with, 1.0 s without; default (`gotong run [--animate]`) 31.7 s with, 22.3 s
-//! without (the default school reaches 2,052 agents, 1,500 drawn).
+//! drawn, and the GIF encoder's pass over 800×600 pixels. Measured with `/usr/bin/time
+//! gotong run NAME --replicates 1 --threads 1 [--animate] --out DIR --quiet`, best of three
+//! on a shared 2-core machine: classroom 1.8 s with, 0.3 s without; default 10.3 s with,
+//! 2.1 s without (the default school reaches 2,052 agents, 1,500 of them drawn).
 
 use super::charts::{self, AnimationFrame, ChartError, FrameTiming, NetworkEdge, NetworkNode};
 use super::layout::{self, Sampling};
