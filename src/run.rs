@@ -2,7 +2,8 @@
 //!
 //! Owns: the order of a run's work (load and validate, check that it fits in memory
 //! (`crate::memory`), prepare the folder, run the replicates, write data, networks and
-//! plots, mark the manifest complete, reveal the folder) and the error a caller gets when
+//! plots and, if asked, the animation, mark the manifest complete, reveal the folder) and
+//! the error a caller gets when
 //! any of it fails. Nothing is left behind on
 //! failure: the folder only appears once complete (see `output::run_dir`).
 //! Must never: print, or build a thread pool (the caller runs it inside the pool it wants).
@@ -11,7 +12,8 @@ use crate::engine::{self, streams::Streams};
 use crate::experiment::statistics::{Describe, Summary};
 use crate::memory::{self, MemoryError};
 use crate::model::params::Params;
-use crate::observe::Recorder;
+use crate::observe::{Recorder, frames};
+use crate::output::animation;
 use crate::output::manifest::{Manifest, RunStatus, metric_infos};
 use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
 use crate::output::{self, OutputError};
@@ -31,6 +33,20 @@ pub struct RunRequest {
     pub plots: bool,
     /// Run even if the memory estimate exceeds the memory available (see [`crate::memory`]).
     pub force: bool,
+    /// Also write `plots/network.gif`, replicate 0's network over the run (needs `plots`;
+    /// see [`crate::output::animation`]).
+    pub animate: bool,
+}
+
+/// What became of the animation a run was asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnimationOutcome {
+    /// `animate` was off.
+    NotAsked,
+    /// `plots/network.gif` is written.
+    Written,
+    /// Not drawn, for the reason given (the run itself is complete).
+    Skipped(String),
 }
 
 /// What a finished run produced.
@@ -50,6 +66,8 @@ pub struct RunOutcome {
     /// Whether replicate 0's networks were written (GraphML and the network picture); not
     /// above [`MAX_NETWORK_FILE_TIES`].
     pub networks_written: bool,
+    /// Whether `plots/network.gif` was written, or why not.
+    pub animation: AnimationOutcome,
 }
 
 /// Networks expected to start with more ties than this are not written (no GraphML files,
@@ -77,6 +95,10 @@ pub enum RunError {
     Engine(#[from] engine::RunError),
     #[error("{0}")]
     Memory(#[from] MemoryError),
+    #[error(
+        "--animate draws plots/network.gif, so it cannot be combined with --no-plots; drop one of the two"
+    )]
+    AnimateWithoutPlots,
 }
 
 impl RunError {
@@ -93,6 +115,7 @@ impl RunError {
             self,
             RunError::Scenario(_)
                 | RunError::Memory(_)
+                | RunError::AnimateWithoutPlots
                 | RunError::Folder(
                     RunFolderError::NotEmpty { .. } | RunFolderError::NotAFolder { .. }
                 )
@@ -115,13 +138,27 @@ pub fn run(
     let clock = Instant::now();
     let started_at = utc_iso8601(SystemTime::now());
     let scenario = &loaded.scenario;
+    if request.animate && !request.plots {
+        return Err(RunError::AnimateWithoutPlots);
+    }
     let networks_written = writes_networks(scenario);
+
     if !request.force {
         let threads = rayon::current_num_threads();
         let estimate = memory::estimate(scenario, threads, networks_written);
         memory::check(&estimate, memory::available()?)?;
     }
     let params = Params::new(scenario);
+    // Frames are kept only for a network that starts small enough to draw.
+    let animation_fits = animation::animates(scenario.agent_count());
+    let frame_steps = if request.animate && animation_fits.is_ok() {
+        let recorded: Vec<u32> = (0..=params.steps)
+            .filter(|&step| engine::is_recorded(step, &params))
+            .collect();
+        frames::frame_steps(&recorded)
+    } else {
+        Vec::new()
+    };
     let folder = RunFolder::create(
         request.out.as_deref(),
         &request.output_base,
@@ -152,7 +189,14 @@ pub fn run(
         scenario,
         &params,
         &replicates,
-        |replicate| Recorder::new(replicate == 0 && networks_written, params.steps),
+        |replicate| {
+            let frames = if replicate == 0 {
+                frame_steps.clone()
+            } else {
+                Vec::new()
+            };
+            Recorder::new(replicate == 0 && networks_written, params.steps).with_frames(frames)
+        },
         on_step,
         stop,
     )?;
@@ -168,6 +212,21 @@ pub fn run(
     )?;
 
     manifest.files = files;
+    let animation = if !request.animate {
+        AnimationOutcome::NotAsked
+    } else if let Err(skipped) = &animation_fits {
+        AnimationOutcome::Skipped(skipped.to_string())
+    } else {
+        let frames = recorders.first().map(|r| r.frames.as_slice());
+        let plots = folder.subfolder("plots")?;
+        let gif = plots.join("network.gif");
+        let year = scenario.run.steps_per_year;
+        let frames = frames.unwrap_or_default();
+        animation::write_network_animation(&gif, frames, year, &layout_streams)
+            .map_err(OutputError::from)?;
+        manifest.files.push("plots/network.gif".into());
+        AnimationOutcome::Written
+    };
     manifest.files.push("manifest.json".into());
     manifest.status = RunStatus::Complete;
     manifest.finished_at = Some(utc_iso8601(SystemTime::now()));
@@ -182,6 +241,7 @@ pub fn run(
         seconds: clock.elapsed().as_secs_f64(),
         headline: headline(&summary),
         networks_written,
+        animation,
     })
 }
 

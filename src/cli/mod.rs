@@ -118,6 +118,9 @@ struct RunArgs {
     /// Skip the plots (data files only; faster for large sweeps of runs).
     #[arg(long)]
     no_plots: bool,
+    /// Also write plots/network.gif: replicate 0's network over the run, about 50 frames, roles coloured (not with --no-plots).
+    #[arg(long)]
+    animate: bool,
     /// Run even if the estimated memory exceeds what is available (GOTONG_MEMORY_LIMIT, else MemAvailable of /proc/meminfo and the cgroup's limit).
     #[arg(long)]
     force: bool,
@@ -286,6 +289,7 @@ fn run_command(args: RunArgs) -> CommandResult {
         output_base: run::default_output_base(),
         plots: !args.no_plots,
         force: args.force,
+        animate: args.animate,
     };
     let pool = thread_pool(args.threads)?;
     let threads = pool.current_num_threads();
@@ -328,6 +332,13 @@ fn run_command(args: RunArgs) -> CommandResult {
     }
     out!("Results in {}", outcome.folder.display());
     out!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
+    match &outcome.animation {
+        run::AnimationOutcome::NotAsked => {}
+        run::AnimationOutcome::Written => out!("  plots/network.gif: the network over the run"),
+        run::AnimationOutcome::Skipped(reason) => {
+            out!("  no plots/network.gif: {reason}")
+        }
+    }
     if !loaded.scenario.run.networks {
         out!("  networks/ is empty and there is no network picture: run.networks = false");
     } else if !outcome.networks_written {

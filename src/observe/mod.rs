@@ -2,15 +2,18 @@
 //!
 //! Owns: the metric registry ([`metrics::METRICS`]: each metric declared once with its name,
 //! meaning and how to compute it, so it reaches CSV, summary and plots with no further
-//! edit), the rows a replicate records, and network snapshots for pictures and GraphML.
+//! edit), the rows a replicate records, network snapshots for pictures and GraphML, and
+//! the lighter frames of an animation ([`frames`]).
 //! Must never: change the world, or write files (the `output` module does).
 
+pub mod frames;
 pub mod metrics;
 pub mod snapshot;
 
 use crate::engine::Observer;
 use crate::model::params::Params;
 use crate::model::world::World;
+pub use frames::NetworkFrame;
 pub use metrics::{METRICS, MetricDef};
 pub use snapshot::NetworkSnapshot;
 
@@ -35,7 +38,11 @@ pub struct Recorder {
     pub rows: Vec<Row>,
     /// Snapshots at the first and the last recorded step, when `snapshots` is on.
     pub snapshots: Vec<NetworkSnapshot>,
+    /// Frames at the steps given to [`Recorder::with_frames`], in step order.
+    pub frames: Vec<NetworkFrame>,
     keep_snapshots: bool,
+    /// Steps to keep a frame at, ascending (empty: no frames).
+    frame_steps: Vec<u32>,
     last_step: u32,
     /// Indices into [`METRICS`] recorded at steps before the last (`None`: every metric).
     between: Option<Vec<usize>>,
@@ -58,6 +65,13 @@ impl Recorder {
     /// needs, at a fraction of the cost.
     pub fn recording_between(mut self, metrics: Vec<usize>) -> Recorder {
         self.between = Some(metrics);
+        self
+    }
+
+    /// Also keeps a [`NetworkFrame`] at each of `steps` (ascending; see
+    /// [`frames::frame_steps`]) that is recorded.
+    pub fn with_frames(mut self, steps: Vec<u32>) -> Recorder {
+        self.frame_steps = steps;
         self
     }
 }
@@ -102,6 +116,9 @@ impl Observer for Recorder {
         }
         if self.keep_snapshots && (step == 0 || step == self.last_step) {
             self.snapshots.push(NetworkSnapshot::of(world));
+        }
+        if self.frame_steps.binary_search(&step).is_ok() {
+            self.frames.push(NetworkFrame::of(world));
         }
     }
 }

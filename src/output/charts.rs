@@ -21,10 +21,13 @@
 //! - [`heatmap`]: a labelled matrix on a sequential (viridis) scale with a colour bar.
 //! - [`network_picture`]: nodes coloured by group and edges shaded by weight, at given
 //!   positions (see [`crate::output::layout`] for computing them).
+//! - [`network_animation`]: network pictures over time in one GIF (the only chart without
+//!   an SVG twin: plotters' GIF backend writes it directly).
 //! - [`bar_chart_with_intervals`]: grouped horizontal bars with 95% interval whiskers, one
 //!   group per category and one bar per series.
 //! - [`scatter_chart`]: points (x, y) per series, e.g. an outcome against a swept key.
 
+mod animation;
 mod axes;
 mod bands;
 mod bars;
@@ -33,6 +36,7 @@ mod network;
 mod scatter;
 mod style;
 
+pub use animation::{ANIMATION_SIZE, AnimationFrame, FrameTiming, network_animation};
 pub use bands::{BandPoint, BandSeries, line_chart_with_bands};
 pub use bars::{BarSeries, BarValue, bar_chart_with_intervals};
 pub use heatmap::heatmap;

@@ -2,7 +2,8 @@
 //!
 //! Owns: the force-directed layout ([`force_directed`]: Fruchterman–Reingold with a linear
 //! cooling schedule, springs softened for dense graphs, a pull towards the centre, and
-//! nodes without ties set on rings around the rest), the lattice layout ([`grid`]) and
+//! nodes without ties set on rings around the rest), gentle further moves from given
+//! positions ([`settle`], for the frames of an animation), the lattice layout ([`grid`]) and
 //! deterministic subsampling of large networks ([`sample_for_picture`]).
 //! Must never: change simulation state. Its only randomness is [`Purpose::Layout`] streams,
 //! which feed nothing but pictures, so drawing or not drawing never changes a run.
@@ -90,6 +91,37 @@ pub fn force_directed(
     positions
 }
 
+/// Moves the nodes of `movable` (ids below `positions.len()`) from where they are by
+/// Fruchterman–Reingold forces for `iterations` steps, each step no longer than a
+/// temperature falling linearly from `start_temperature` (in ideal edge lengths) to 0.
+/// Only ties between movable nodes count; other nodes stay put and take no part. Uses no
+/// randomness, so the result depends only on the inputs.
+///
+/// # Panics
+/// If an edge has an end `>= positions.len()`.
+pub fn settle(
+    positions: &mut [(f64, f64)],
+    edges: &[(u32, u32)],
+    movable: &[u32],
+    iterations: usize,
+    start_temperature: f64,
+) {
+    let mut new_ids = vec![u32::MAX; positions.len()];
+    for (new_id, &node) in movable.iter().enumerate() {
+        new_ids[node as usize] = new_id as u32;
+    }
+    let moving_edges: Vec<(u32, u32)> = (edges.iter())
+        .map(|&(a, b)| (new_ids[a as usize], new_ids[b as usize]))
+        .filter(|&(a, b)| a != u32::MAX && b != u32::MAX)
+        .collect();
+    let graph = Graph::from_edges(movable.len(), &moving_edges);
+    let mut moving: Vec<(f64, f64)> = movable.iter().map(|&n| positions[n as usize]).collect();
+    spring_embed_from(&graph, &mut moving, iterations, start_temperature);
+    for (&node, &position) in movable.iter().zip(&moving) {
+        positions[node as usize] = position;
+    }
+}
+
 fn starting_positions(node_count: usize, side: f64, streams: &Streams) -> Vec<(f64, f64)> {
     let mut rng = streams.rng(Purpose::Layout, 0, STARTING_POSITIONS_STREAM);
     (0..node_count)
@@ -114,6 +146,15 @@ fn induced_graph(graph: &Graph, kept: &[u32]) -> Graph {
 /// longer than a temperature that falls linearly from a tenth of the layout's width to 0.
 fn spring_embed(graph: &Graph, positions: &mut [(f64, f64)], iterations: usize) {
     let start_temperature = (positions.len() as f64).sqrt().max(1.0) / 10.0;
+    spring_embed_from(graph, positions, iterations, start_temperature);
+}
+
+fn spring_embed_from(
+    graph: &Graph,
+    positions: &mut [(f64, f64)],
+    iterations: usize,
+    start_temperature: f64,
+) {
     let attraction = attraction_scale(graph);
     for iteration in 0..iterations {
         let temperature = start_temperature * (1.0 - iteration as f64 / iterations as f64);
@@ -432,6 +473,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn settle_moves_only_movable_nodes_and_only_a_little() {
+        let edges = barbell();
+        let start = force_directed(20, &edges, &Streams::new(3, 0), DEFAULT_ITERATIONS);
+        let mut settled = start.clone();
+        let movable: Vec<u32> = (0..10).collect();
+        let (iterations, temperature) = (10, 0.5);
+        settle(&mut settled, &edges, &movable, iterations, temperature);
+        assert_eq!(settled[10..], start[10..]);
+        // Each step is at most the temperature, which falls linearly: at most
+        // 0.5 × (1 + 0.9 + ... + 0.1) = 2.75 edge lengths in all.
+        for node in 0..10 {
+            assert!(distance(settled[node], start[node]) <= 2.75 + 1e-9);
+        }
+        assert_ne!(settled[..10], start[..10]);
+        let mut again = start.clone();
+        settle(&mut again, &edges, &movable, iterations, temperature);
+        assert_eq!(again, settled);
     }
 
     #[test]

@@ -10,12 +10,14 @@
 //! <run>/summary.csv        step,metric,group,n,mean,sd,ci_low,ci_high (95% t-interval)
 //! <run>/networks/*.graphml replicate 0 at the first and the last recorded step
 //! <run>/plots/*.png|svg    headline plots; plots/metrics/ one per metric
+//! <run>/plots/network.gif  with --animate: replicate 0's network over the run ([`animation`])
 //! ```
 //!
 //! A tournament folder (`gotong tournament`) is described in [`tournament`]; an experiment
 //! folder (`gotong compare`, `sweep`, `sensitivity`, `merge`) in [`experiment`]. An
 //! experiment's `report.html` (self-contained) and `report.md` are rendered by [`report`].
 
+pub mod animation;
 pub mod charts;
 pub mod experiment;
 pub mod graphml;

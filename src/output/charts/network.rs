@@ -38,7 +38,7 @@ const EDGE_COLOUR: RGBColor = RGBColor(50, 50, 60);
 /// so fewer of them make a picture busy).
 const PLAIN_EDGES_AT_FULL_OPACITY: f64 = 1500.0;
 const MARKED_EDGES_AT_FULL_OPACITY: f64 = 150.0;
-const CAPTION_LINE: i32 = 22;
+pub(super) const CAPTION_LINE: i32 = 22;
 const CAPTION_MAX_LINES: usize = 3;
 
 /// Writes `<stem>.png` and `<stem>.svg` of a network: `nodes[i]` drawn at `positions[i]`,
@@ -162,7 +162,7 @@ impl Picture for NetworkPicture<'_> {
     }
 }
 
-fn group_sizes(nodes: &[NetworkNode], group_count: usize) -> Vec<usize> {
+pub(super) fn group_sizes(nodes: &[NetworkNode], group_count: usize) -> Vec<usize> {
     let mut sizes = vec![0; group_count];
     for node in nodes {
         sizes[node.group] += 1;
@@ -182,20 +182,24 @@ fn legend_entries(group_sizes: &[usize], labels: &[String]) -> Vec<LegendEntry> 
 }
 
 /// Dot radius in pixels: smaller as nodes get denser, between 2 and 6.
-fn node_radius((width, height): (u32, u32), node_count: usize) -> i32 {
+pub(super) fn node_radius((width, height): (u32, u32), node_count: usize) -> i32 {
     let spacing = width.min(height) as f64 / (node_count.max(1) as f64).sqrt();
     (spacing * 0.2).clamp(2.0, 6.0).round() as i32
 }
 
 /// Uniform scaling of positions into a pixel area, keeping the aspect ratio.
-struct Projection {
+pub(super) struct Projection {
     scale: f64,
     source_min: (f64, f64),
     offset: (f64, f64),
 }
 
 impl Projection {
-    fn fit(positions: &[(f64, f64)], (width, height): (u32, u32), margin: i32) -> Projection {
+    pub(super) fn fit(
+        positions: &[(f64, f64)],
+        (width, height): (u32, u32),
+        margin: i32,
+    ) -> Projection {
         let (mut min, mut max) = (
             (f64::INFINITY, f64::INFINITY),
             (f64::NEG_INFINITY, f64::NEG_INFINITY),
@@ -226,14 +230,14 @@ impl Projection {
         }
     }
 
-    fn pixel(&self, (x, y): (f64, f64)) -> (i32, i32) {
+    pub(super) fn pixel(&self, (x, y): (f64, f64)) -> (i32, i32) {
         let px = self.offset.0 + (x - self.source_min.0) * self.scale;
         let py = self.offset.1 + (y - self.source_min.1) * self.scale;
         (px.round() as i32, py.round() as i32)
     }
 }
 
-fn draw_edges<DB: DrawingBackend>(
+pub(super) fn draw_edges<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     edges: &[NetworkEdge],
     positions: &[(f64, f64)],
@@ -285,7 +289,7 @@ fn opacity_scale(edge_count: usize, full_at: f64) -> f64 {
 }
 
 /// Dots, largest groups first so that rare groups stay visible on top.
-fn draw_nodes<DB: DrawingBackend>(
+pub(super) fn draw_nodes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     nodes: &[NetworkNode],
     group_sizes: &[usize],
@@ -311,7 +315,7 @@ fn draw_nodes<DB: DrawingBackend>(
 
 /// Splits `caption` into lines that fit the width of `area` (at most three; the last one
 /// shortened with an ellipsis if the caption is longer).
-fn wrap_caption<DB: DrawingBackend>(
+pub(super) fn wrap_caption<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
 ) -> DrawResult<DB, Vec<String>> {
@@ -343,7 +347,7 @@ fn wrap_caption<DB: DrawingBackend>(
     Ok(lines)
 }
 
-fn draw_caption<DB: DrawingBackend>(
+pub(super) fn draw_caption<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[String],
 ) -> DrawResult<DB> {
