@@ -214,6 +214,15 @@ pub fn main() -> ExitCode {
 
 type CommandResult = Result<(), (u8, String)>;
 
+/// The exit status of a failed command: bad input (2) or another failure.
+fn exit_code(bad_input: bool) -> u8 {
+    if bad_input {
+        EXIT_BAD_INPUT
+    } else {
+        EXIT_FAILURE
+    }
+}
+
 fn serve_command(args: ServeArgs) -> CommandResult {
     let mut overrides = args.overrides.clone();
     overrides.extend(args.seed.map(|v| format!("run.seed={v}")));
@@ -222,14 +231,8 @@ fn serve_command(args: ServeArgs) -> CommandResult {
     let session = crate::serve::session::Session::new(loaded.scenario.clone())
         .map_err(|e| (EXIT_BAD_INPUT, e.to_string()))?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
-    let server = crate::serve::start(session, addr).map_err(|e| {
-        let code = if e.is_bad_input() {
-            EXIT_BAD_INPUT
-        } else {
-            EXIT_FAILURE
-        };
-        (code, e.to_string())
-    })?;
+    let server = crate::serve::start(session, addr)
+        .map_err(|e| (exit_code(e.is_bad_input()), e.to_string()))?;
     let url = format!("http://{}/", server.addr);
     out!(
         "Serving {} ({} agents) at {url}",
@@ -369,14 +372,7 @@ fn tournament_command(args: TournamentArgs) -> CommandResult {
     let pool = thread_pool(args.threads)?;
     let outcome = pool
         .install(|| tournament::run_tournament(&spec, &request))
-        .map_err(|e| {
-            let code = if e.is_bad_input() {
-                EXIT_BAD_INPUT
-            } else {
-                EXIT_FAILURE
-            };
-            (code, e.to_string())
-        })?;
+        .map_err(|e| (exit_code(e.is_bad_input()), e.to_string()))?;
     let p = &spec.payoffs;
     out!(
         "Tournament of {} strategies: {} × {}, payoffs R={} S={} T={} P={}, noise {}, in {:.1} s on {}.",
