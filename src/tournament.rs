@@ -6,7 +6,7 @@
 //! `output::run_dir`).
 //! Must never: print, or build a thread pool (the caller runs it inside the pool it wants).
 
-use crate::experiment::tournament::{RankedEntrant, TournamentSpec, play_tournament};
+use crate::experiment::tournament::{RankedEntrant, TournamentSpec, play_tournament_until};
 use crate::output::manifest::RunStatus;
 use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
 use crate::output::tournament::{
@@ -15,6 +15,7 @@ use crate::output::tournament::{
 use crate::output::{self, OutputError};
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::time::{Instant, SystemTime};
 
 /// Where a tournament goes and what it draws.
@@ -48,9 +49,16 @@ pub enum TournamentRunError {
     Folder(#[from] RunFolderError),
     #[error("{0}")]
     Output(#[from] OutputError),
+    #[error("the tournament was interrupted")]
+    Interrupted,
 }
 
 impl TournamentRunError {
+    /// Whether `stop` ended it (the folder was removed).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, TournamentRunError::Interrupted)
+    }
+
     /// Whether the user's input is at fault (an occupied `--out`: exit code 2).
     pub fn is_bad_input(&self) -> bool {
         matches!(
@@ -62,10 +70,12 @@ impl TournamentRunError {
     }
 }
 
-/// Plays `spec` on the current thread pool and writes its folder.
+/// Plays `spec` on the current thread pool and writes its folder. `stop` ends it early
+/// with [`TournamentRunError::is_interrupted`], leaving no folder behind.
 pub fn run_tournament(
     spec: &TournamentSpec,
     request: &TournamentRequest,
+    stop: &AtomicBool,
 ) -> Result<TournamentOutcome, TournamentRunError> {
     let clock = Instant::now();
     let folder = RunFolder::create(request.out.as_deref(), &request.output_base, "tournament")?;
@@ -76,7 +86,7 @@ pub fn run_tournament(
     );
     write_manifest(&folder, &manifest)?;
 
-    let result = play_tournament(spec);
+    let result = play_tournament_until(spec, stop).ok_or(TournamentRunError::Interrupted)?;
     let ranking = result.ranking();
     let root = folder.path();
     output::write_file(&root.join("pairwise.csv"), |out| {

@@ -89,3 +89,40 @@ fn a_hard_kill_leaves_only_a_hidden_folder_marked_incomplete() {
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     assert_eq!(manifest["status"], "incomplete");
 }
+
+#[test]
+fn an_interrupted_tournament_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // Some minutes of matches on one thread: still playing when the signal comes.
+    let child = Command::new(env!("CARGO_BIN_EXE_gotong"))
+        .args([
+            "tournament",
+            "--strategies",
+            "allc,alld,tft,grudger,wsls,random",
+            "--turns",
+            "1000000",
+            "--repetitions",
+            "200",
+            "--threads",
+            "1",
+            "--out",
+            "t",
+            "--no-plots",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gotong starts");
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}

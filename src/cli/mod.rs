@@ -44,7 +44,9 @@ fn stop_on_signals() {
         if STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(EXIT_INTERRUPTED as i32);
         }
-        eprintln!("\nstopping after the current step (a second Ctrl-C or signal quits at once)");
+        eprintln!(
+            "\nstopping after the current step or match (a second Ctrl-C or signal quits at once)"
+        );
     });
 }
 
@@ -370,9 +372,17 @@ fn tournament_command(args: TournamentArgs) -> CommandResult {
         plots: !args.no_plots,
     };
     let pool = thread_pool(args.threads)?;
+    stop_on_signals();
     let outcome = pool
-        .install(|| tournament::run_tournament(&spec, &request))
-        .map_err(|e| (exit_code(e.is_bad_input()), e.to_string()))?;
+        .install(|| tournament::run_tournament(&spec, &request, &STOP))
+        .map_err(|e| {
+            if e.is_interrupted() {
+                let said = "interrupted; the unfinished tournament folder was removed";
+                (EXIT_INTERRUPTED, said.to_string())
+            } else {
+                (exit_code(e.is_bad_input()), e.to_string())
+            }
+        })?;
     let p = &spec.payoffs;
     out!(
         "Tournament of {} strategies: {} × {}, payoffs R={} S={} T={} P={}, noise {}, in {:.1} s on {}.",

@@ -344,6 +344,17 @@ pub struct RankedEntrant {
 
 /// Plays the round robin `spec.repetitions` times, matches in parallel on the current pool.
 pub fn play_tournament(spec: &TournamentSpec) -> TournamentResult {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    play_tournament_until(spec, &never).expect("never stopped")
+}
+
+/// [`play_tournament`], or `None` when `stop` is set before every match is played
+/// (matches not yet started are skipped; a match under way finishes).
+pub fn play_tournament_until(
+    spec: &TournamentSpec,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<TournamentResult> {
+    use std::sync::atomic::Ordering;
     let n = spec.entrants.len();
     let matches: Vec<(u32, usize, usize)> = (0..spec.repetitions)
         .flat_map(|rep| (0..n).flat_map(move |i| (i..n).map(move |j| (rep, i, j))))
@@ -351,19 +362,22 @@ pub fn play_tournament(spec: &TournamentSpec) -> TournamentResult {
     let outcomes: Vec<MatchOutcome> = matches
         .par_iter()
         .map(|&(rep, i, j)| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
             let streams = Streams::new(spec.seed, rep as u64);
             let players = [spec.entrants[i].strategy, spec.entrants[j].strategy];
             let match_id = (i * n + j) as u64;
-            play_match(
+            Some(play_match(
                 players,
                 spec.turns,
                 &spec.payoffs,
                 spec.noise,
                 &streams,
                 match_id,
-            )
+            ))
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let empty = vec![vec![vec![0.0; n]; n]; spec.repetitions as usize];
     let (mut totals, mut cooperations) = (empty.clone(), empty);
     for (&(rep, i, j), outcome) in matches.iter().zip(&outcomes) {
@@ -377,11 +391,11 @@ pub fn play_tournament(spec: &TournamentSpec) -> TournamentResult {
             (c[i][j], c[j][i]) = (cooperated[0], cooperated[1]);
         }
     }
-    TournamentResult {
+    Some(TournamentResult {
         spec: spec.clone(),
         totals,
         cooperations,
-    }
+    })
 }
 
 impl TournamentResult {
