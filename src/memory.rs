@@ -141,6 +141,63 @@ pub fn estimate(scenario: &Scenario, threads: usize, snapshots: bool) -> MemoryE
     }
 }
 
+/// Estimates the peak memory of an experiment whose points are `scenarios`, `jobs_at_once`
+/// of them running at once on `threads` threads: each job is one replicate of one point,
+/// so the largest point's one-replicate world and recorder, times the jobs at once; then
+/// the rows every job keeps (`experiment::results::JobRows`: the values of the last step
+/// and `series_outputs` headline series), which the analysis holds together at the end.
+pub fn estimate_experiment(
+    scenarios: &[Scenario],
+    jobs_at_once: usize,
+    threads: usize,
+    series_outputs: usize,
+    replicates: u32,
+) -> MemoryEstimate {
+    let one_job = |scenario: &Scenario| {
+        let mut single = scenario.clone();
+        single.run.replicates = 1;
+        estimate(&single, threads, false)
+    };
+    let jobs = scenarios.iter().map(one_job);
+    let largest = jobs.max_by(|a, b| {
+        let size = |e: &MemoryEstimate| e.world_bytes + e.recorder_bytes;
+        size(a).total_cmp(&size(b))
+    });
+    let Some(largest) = largest else {
+        return estimate_empty();
+    };
+    // A kept row: (step, metric name, group name, value), both names on the heap.
+    let kept_row = (size_of::<(u32, String, String, f64)>() + 2 * SHORT_STRING_HEAP) as f64;
+    let kept: f64 = (scenarios.iter())
+        .map(|s| {
+            let (records, per_record) = records_and_values(s);
+            replicates as f64 * (per_record + series_outputs as f64 * records) * kept_row
+        })
+        .sum();
+    let worlds_at_once = jobs_at_once.max(1);
+    let per_job = largest.world_bytes + largest.recorder_bytes;
+    MemoryEstimate {
+        worlds_at_once,
+        recorder_bytes: worlds_at_once as f64 * largest.recorder_bytes + kept,
+        total_bytes: BASE_BYTES + worlds_at_once as f64 * per_job + kept,
+        ..largest
+    }
+}
+
+/// The estimate of nothing at all: [`BASE_BYTES`].
+fn estimate_empty() -> MemoryEstimate {
+    MemoryEstimate {
+        agents: 0.0,
+        agents_ever: 0.0,
+        peak_views: 0.0,
+        worlds_at_once: 0,
+        world_bytes: 0.0,
+        recorder_bytes: 0.0,
+        snapshot_bytes: 0.0,
+        total_bytes: BASE_BYTES,
+    }
+}
+
 /// Expected agents ever in one world by the last step: the starting population plus, at
 /// each year end, the arrivals `model::rules::lifecycle` makes (new students for the
 /// graduates, a new parent for each with chance `new_parent_chance`, replacements of
@@ -210,16 +267,23 @@ pub fn formation_bound(scenario: &Scenario) -> f64 {
 /// holding every replicate's value).
 fn recorder_bytes(scenario: &Scenario) -> f64 {
     let run = &scenario.run;
-    let records = (run.steps / run.record_every) as f64 + 2.0;
-    let groups = scenario.activities.len() + scenario.programmes.len();
-    let metrics = crate::model::params::recorded_metrics(run.metrics.as_deref());
-    let per_record = values_per_record_bound(&metrics, crate::model::role::ROLE_COUNT, groups);
-    let per_record = per_record as f64;
+    let (records, per_record) = records_and_values(scenario);
     let values = records * per_record;
     let row = (size_of::<Row>() + SHORT_STRING_HEAP) as f64;
     let replicates = run.replicates as f64;
     let summary = values * (row + replicates * size_of::<f64>() as f64);
     replicates * values * row + summary
+}
+
+/// Recordings of one replicate (step 0, every `record_every`-th and the last; at most) and
+/// values per recording (at most `values_per_record_bound`, every role counted).
+fn records_and_values(scenario: &Scenario) -> (f64, f64) {
+    let run = &scenario.run;
+    let records = (run.steps / run.record_every.max(1)) as f64 + 2.0;
+    let groups = scenario.activities.len() + scenario.programmes.len();
+    let metrics = crate::model::params::recorded_metrics(run.metrics.as_deref());
+    let per_record = values_per_record_bound(&metrics, crate::model::role::ROLE_COUNT, groups);
+    (records, per_record as f64)
 }
 
 /// The memory a run may use and where that figure came from.

@@ -1,11 +1,11 @@
 //! `gotong run` as a library call: scenario in, run folder out.
 //!
 //! Owns: the order of a run's work (load and validate, check that it fits in memory
-//! (`crate::memory`), prepare the folder, run the replicates, write data, networks and
-//! plots and, if asked, the animation, mark the manifest complete, reveal the folder) and
-//! the error a caller gets when
-//! any of it fails. Nothing is left behind on
-//! failure: the folder only appears once complete (see `output::run_dir`).
+//! (`crate::memory`) and under the output limit (`crate::output::size`), prepare the
+//! folder, run the replicates, write data, networks and plots and, if asked, the
+//! animation, mark the manifest complete, reveal the folder) and the error a caller gets
+//! when any of it fails. Nothing is left behind on failure: the folder only appears once
+//! complete (see `output::run_dir`).
 //! Must never: print, or build a thread pool (the caller runs it inside the pool it wants).
 
 use crate::engine::{self, streams::Streams};
@@ -16,6 +16,7 @@ use crate::observe::{Recorder, frames};
 use crate::output::animation;
 use crate::output::manifest::{Manifest, RunStatus, metric_infos};
 use crate::output::run_dir::{RunFolder, RunFolderError, utc_iso8601};
+use crate::output::size::{self, OutputLimit, OutputSizeError};
 use crate::output::{self, OutputError};
 use crate::scenario::{LoadedScenario, ScenarioError};
 use std::path::{Path, PathBuf};
@@ -31,8 +32,12 @@ pub struct RunRequest {
     pub output_base: PathBuf,
     /// Whether to draw the plots (PNG and SVG).
     pub plots: bool,
-    /// Run even if the memory estimate exceeds the memory available (see [`crate::memory`]).
+    /// Run even if the memory estimate exceeds the memory available (see [`crate::memory`])
+    /// or the output estimate exceeds the output limit (see [`crate::output::size`]).
     pub force: bool,
+    /// The most bytes the run may write (`--max-output`); `None`: `GOTONG_MAX_OUTPUT`, else
+    /// [`crate::output::size::DEFAULT_LIMIT`].
+    pub max_output: Option<OutputLimit>,
     /// Also write `plots/network.gif`, replicate 0's network over the run (needs `plots`;
     /// see [`crate::output::animation`]).
     pub animate: bool,
@@ -95,6 +100,8 @@ pub enum RunError {
     Engine(#[from] engine::RunError),
     #[error("{0}")]
     Memory(#[from] MemoryError),
+    #[error("{0}")]
+    OutputSize(#[from] OutputSizeError),
     #[error(
         "--animate draws plots/network.gif, so it cannot be combined with --no-plots; drop one of the two"
     )]
@@ -115,6 +122,7 @@ impl RunError {
             self,
             RunError::Scenario(_)
                 | RunError::Memory(_)
+                | RunError::OutputSize(_)
                 | RunError::AnimateWithoutPlots
                 | RunError::Folder(
                     RunFolderError::NotEmpty { .. } | RunFolderError::NotAFolder { .. }
@@ -143,11 +151,7 @@ pub fn run(
     }
     let networks_written = writes_networks(scenario);
 
-    if !request.force {
-        let threads = rayon::current_num_threads();
-        let estimate = memory::estimate(scenario, threads, networks_written);
-        memory::check(&estimate, memory::available()?)?;
-    }
+    check_limits(scenario, request, networks_written)?;
     let params = Params::new(scenario);
     // Frames are kept only for a network that starts small enough to draw.
     let animation_fits = animation::animates(scenario.agent_count());
@@ -243,6 +247,26 @@ pub fn run(
         networks_written,
         animation,
     })
+}
+
+/// Refuses a run whose output or memory estimate exceeds its limit, unless `force` (which
+/// skips both checks, and reading their limits).
+fn check_limits(
+    scenario: &crate::scenario::Scenario,
+    request: &RunRequest,
+    networks: bool,
+) -> Result<(), RunError> {
+    if request.force {
+        return Ok(());
+    }
+    let limit = OutputLimit::resolve(request.max_output.as_ref())?;
+    let animate = request.animate && request.plots;
+    let output = size::estimate_run(scenario, networks, request.plots, animate);
+    size::check(&output, &limit)?;
+    let threads = rayon::current_num_threads();
+    let estimate = memory::estimate(scenario, threads, networks);
+    memory::check(&estimate, memory::available()?)?;
+    Ok(())
 }
 
 fn headline(summary: &Summary) -> Vec<(&'static str, Describe)> {

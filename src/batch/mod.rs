@@ -17,13 +17,16 @@ pub mod slurm;
 use crate::engine::{self, run_replicate};
 use crate::experiment::plan::{ExperimentPlan, Job, Shard};
 use crate::experiment::results::{JobRows, Results};
+use crate::memory::{self, MemoryError};
 use crate::model::params::Params;
 use crate::observe::Recorder;
 use crate::observe::metrics::metric_index;
+use crate::output::OutputError;
 use crate::output::experiment::folder::{ExperimentFolder, FolderError, difference};
 use crate::output::experiment::manifest::{ExperimentManifest, ExperimentStatus};
 use crate::output::experiment::write_results;
 use crate::output::run_dir::utc_iso8601;
+use crate::output::size::{self, OutputLimit, OutputSizeError};
 use crate::scenario::{self, Scenario, ScenarioError};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -45,6 +48,12 @@ pub struct ExperimentRequest {
     pub plots: bool,
     /// The command as typed, for the manifest.
     pub command: Vec<String>,
+    /// Run even if the memory estimate exceeds the memory available (see [`crate::memory`])
+    /// or the output estimate exceeds the output limit (see [`crate::output::size`]).
+    pub force: bool,
+    /// The most bytes the experiment may write (`--max-output`); `None`:
+    /// `GOTONG_MAX_OUTPUT`, else [`crate::output::size::DEFAULT_LIMIT`].
+    pub max_output: Option<OutputLimit>,
 }
 
 /// What an experiment (or a merge) did.
@@ -93,6 +102,10 @@ pub enum ExperimentError {
     },
     #[error("merge: {0}")]
     Merge(String),
+    #[error("{0}")]
+    Memory(#[from] MemoryError),
+    #[error("{0}")]
+    OutputSize(#[from] OutputSizeError),
 }
 
 impl ExperimentError {
@@ -100,7 +113,9 @@ impl ExperimentError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             ExperimentError::Folder(e) => e.is_bad_input(),
-            ExperimentError::Merge(_) => true,
+            ExperimentError::Merge(_)
+            | ExperimentError::Memory(_)
+            | ExperimentError::OutputSize(_) => true,
             _ => false,
         }
     }
@@ -140,6 +155,9 @@ pub fn prepare(
     request: &ExperimentRequest,
 ) -> Result<Prepared, ExperimentError> {
     let clock = Instant::now();
+    if !request.force {
+        check_limits(plan, request)?;
+    }
     let folder = match &request.resume {
         Some(path) => ExperimentFolder::resume(path, plan)?,
         None => ExperimentFolder::create(request.out.as_deref(), &request.output_base, plan)?,
@@ -165,6 +183,31 @@ pub fn prepare(
     })
 }
 
+/// Refuses an experiment whose output or memory estimate exceeds its limit: the whole
+/// plan's output, and the largest point's memory times the jobs that run at once (one per
+/// thread of the pool, at most the jobs of this shard).
+fn check_limits(plan: &ExperimentPlan, request: &ExperimentRequest) -> Result<(), ExperimentError> {
+    let scenarios: Vec<Scenario> = (point_scenarios(plan)?.into_iter())
+        .map(|(scenario, _)| scenario)
+        .collect();
+    let limit = OutputLimit::resolve(request.max_output.as_ref())?;
+    let output = size::estimate_experiment(plan, &scenarios, request.plots);
+    size::check(&output, &limit)?;
+    let threads = rayon::current_num_threads();
+    let shard_jobs = (0..plan.job_count())
+        .filter(|&n| request.shard.owns(n))
+        .count();
+    let estimate = memory::estimate_experiment(
+        &scenarios,
+        threads.min(shard_jobs),
+        threads,
+        plan.outputs.len(),
+        plan.replicates,
+    );
+    memory::check(&estimate, memory::available()?)?;
+    Ok(())
+}
+
 /// Runs the pending jobs, then writes the results if every job of the plan is in.
 /// `on_step` is called after every step of every job; `stop` ends the work between steps,
 /// keeping finished jobs ([`ExperimentError::Interrupted`]).
@@ -185,10 +228,10 @@ pub fn run(
     });
     let jobs_run = finished.load(Ordering::Relaxed);
     prepared.manifest.jobs_done = prepared.done + jobs_run;
-    if let Err(error) = result {
-        prepared.manifest.status = ExperimentStatus::Interrupted;
-        write_manifest(&prepared.folder, &prepared.manifest)?;
-        return Err(match error {
+    let result = result.and_then(|()| finish(plan, &mut prepared, plots, jobs_run));
+    result.map_err(|error| {
+        mark_interrupted(&mut prepared);
+        match error {
             ExperimentError::Job {
                 source: engine::RunError::Interrupted,
                 ..
@@ -198,15 +241,26 @@ pub fn run(
                 total: plan.job_count(),
             },
             other => other,
-        });
+        }
+    })
+}
+
+/// After a failure or an interruption: the manifest says `interrupted` (finished jobs are
+/// kept for `--resume`). If even that cannot be written (a full disk), the manifest written
+/// when the experiment started stays, saying `running`: never `complete`. The error that
+/// stopped the experiment is the one reported, so this one is not.
+fn mark_interrupted(prepared: &mut Prepared) {
+    prepared.manifest.status = ExperimentStatus::Interrupted;
+    prepared.manifest.files.clear();
+    if write_manifest(&prepared.folder, &prepared.manifest).is_err() {
+        prepared.manifest.status = ExperimentStatus::Running;
     }
-    finish(plan, prepared, plots, jobs_run)
 }
 
 /// Writes the results if every job is in; otherwise marks the folder as a finished shard.
 fn finish(
     plan: &ExperimentPlan,
-    mut prepared: Prepared,
+    prepared: &mut Prepared,
     plots: bool,
     jobs_run: usize,
 ) -> Result<ExperimentOutcome, ExperimentError> {
@@ -250,8 +304,11 @@ fn write_manifest(
     folder: &ExperimentFolder,
     manifest: &ExperimentManifest,
 ) -> Result<(), FolderError> {
-    let text = serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n";
-    folder.write_atomically("manifest.json", &text)
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| OutputError::Write {
+        path: folder.path().join("manifest.json"),
+        source: std::io::Error::other(e),
+    })?;
+    folder.write_atomically("manifest.json", &(text + "\n"))
 }
 
 /// Each point's scenario, read back from the plan (so shards and resumes run exactly what
@@ -349,14 +406,16 @@ pub fn merge(
     }
     let mut manifest = ExperimentManifest::new(&plan, command, utc_iso8601(SystemTime::now()));
     manifest.jobs_done = plan.job_count();
-    let prepared = Prepared {
+    let mut prepared = Prepared {
         folder,
         pending: Vec::new(),
         done: plan.job_count(),
         manifest,
         clock,
     };
-    let outcome = finish(&plan, prepared, plots, 0)?;
+    let outcome = finish(&plan, &mut prepared, plots, 0).inspect_err(|_| {
+        mark_interrupted(&mut prepared);
+    })?;
     Ok((plan, outcome))
 }
 

@@ -14,6 +14,7 @@ use crate::experiment::plan::{self, Common, ExperimentPlan, Method, PlanError, S
 use crate::experiment::vary::Vary;
 use crate::output::experiment::shell_quote;
 use crate::output::run_dir::utc_timestamp;
+use crate::output::size::OutputLimit;
 use crate::run;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -61,6 +62,12 @@ pub(super) struct ExperimentArgs {
     /// Skip the plots (data files and reports only).
     #[arg(long)]
     no_plots: bool,
+    /// Run even if the estimated memory (the largest point × the jobs run at once) exceeds what is available, or the estimated output exceeds --max-output.
+    #[arg(long)]
+    force: bool,
+    /// Refuse (unless --force) an experiment estimated to write more than SIZE: bytes or K, M, G, T (powers of 1024), e.g. 500M, 2G. Default: GOTONG_MAX_OUTPUT, else 10G.
+    #[arg(long, value_name = "SIZE", value_parser = super::parse_max_output)]
+    max_output: Option<OutputLimit>,
 }
 
 #[derive(Args, Debug)]
@@ -177,6 +184,9 @@ impl ExperimentArgs {
         if self.no_plots {
             argv.push("--no-plots".into());
         }
+        if self.force {
+            argv.push("--force".into());
+        }
         argv
     }
 }
@@ -281,6 +291,8 @@ fn experiment(plan: ExperimentPlan, args: &ExperimentArgs, mut argv: Vec<String>
         shard,
         plots: !args.no_plots,
         command: std::env::args().collect(),
+        force: args.force,
+        max_output: args.max_output.clone(),
     };
     let pool = thread_pool(args.threads)?;
     let prepared = pool

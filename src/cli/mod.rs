@@ -6,6 +6,7 @@
 //! function and renders its result or error.
 
 use crate::experiment::tournament::TournamentSpec;
+use crate::output::size::OutputLimit;
 use crate::run::{self, RunRequest};
 use crate::scenario::{self, presets};
 use crate::tournament::{self, TournamentRequest};
@@ -123,9 +124,12 @@ struct RunArgs {
     /// Also write plots/network.gif: replicate 0's network over the run, about 50 frames, roles coloured (not with --no-plots).
     #[arg(long)]
     animate: bool,
-    /// Run even if the estimated memory exceeds what is available (GOTONG_MEMORY_LIMIT, else MemAvailable of /proc/meminfo and the cgroup's limit).
+    /// Run even if the estimated memory exceeds what is available (GOTONG_MEMORY_LIMIT, else MemAvailable of /proc/meminfo and the cgroup's limit), or the estimated output exceeds --max-output.
     #[arg(long)]
     force: bool,
+    /// Refuse (unless --force) a run estimated to write more than SIZE: bytes or K, M, G, T (powers of 1024), e.g. 500M, 2G. Default: GOTONG_MAX_OUTPUT, else 10G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_max_output)]
+    max_output: Option<OutputLimit>,
     /// Starting move of lattice cells: a CSV file with columns x,y,move (move C or D); cells not listed keep what the scenario draws.
     #[arg(long, value_name = "FILE.csv")]
     initial_moves: Option<PathBuf>,
@@ -216,6 +220,11 @@ pub fn main() -> ExitCode {
 
 type CommandResult = Result<(), (u8, String)>;
 
+/// `--max-output SIZE`, read by clap (a bad size is a usage error, exit 2).
+fn parse_max_output(text: &str) -> Result<OutputLimit, String> {
+    OutputLimit::from_flag(text).map_err(|e| e.to_string())
+}
+
 /// The exit status of a failed command: bad input (2) or another failure.
 fn exit_code(bad_input: bool) -> u8 {
     if bad_input {
@@ -294,6 +303,7 @@ fn run_command(args: RunArgs) -> CommandResult {
         output_base: run::default_output_base(),
         plots: !args.no_plots,
         force: args.force,
+        max_output: args.max_output.clone(),
         animate: args.animate,
     };
     let pool = thread_pool(args.threads)?;

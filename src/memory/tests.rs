@@ -165,3 +165,22 @@ fn arrivals_at_every_year_end_add_agents() {
     );
     assert_eq!(expected_agents_ever(&plain("")), 1000.0, "no school year");
 }
+
+#[test]
+fn an_experiment_holds_its_largest_point_once_per_job_at_once() {
+    let small = load(Some("classroom"), &[]).expect("loads").scenario;
+    let large = load(Some("default"), &[]).expect("loads").scenario;
+    let one = estimate_experiment(&[small.clone(), large.clone()], 1, 2, 3, 5);
+    let two = estimate_experiment(&[small, large.clone()], 2, 2, 3, 5);
+    let mut single = large;
+    single.run.replicates = 1;
+    let largest = estimate(&single, 2, false);
+    assert_eq!(one.world_bytes, largest.world_bytes);
+    assert_eq!(two.worlds_at_once, 2);
+    let per_job = largest.world_bytes + largest.recorder_bytes;
+    let added = two.total_bytes - one.total_bytes;
+    assert!(
+        (added - per_job).abs() < 1e-6 * per_job,
+        "{added} vs {per_job}"
+    );
+}

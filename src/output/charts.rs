@@ -31,6 +31,7 @@ mod animation;
 mod axes;
 mod bands;
 mod bars;
+mod files;
 mod heatmap;
 mod network;
 mod scatter;
@@ -70,6 +71,13 @@ pub enum ChartError {
     /// Plotters failed while drawing or saving the file.
     #[error("cannot write chart {}: {message}", path.display())]
     Draw { path: PathBuf, message: String },
+    /// The file could not be written, or is incomplete.
+    #[error("cannot write chart {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// What a drawing step returns on any backend.
@@ -96,17 +104,26 @@ fn write_png_and_svg(stem: &Path, picture: &impl Picture) -> Result<(), ChartErr
         })?;
     }
     let png = with_extension_appended(stem, "png");
-    let root = BitMapBackend::new(&png, picture.size()).into_drawing_area();
-    draw_and_present(picture, &root).map_err(|message| ChartError::Draw {
-        path: png.clone(),
-        message,
-    })?;
+    {
+        let root = BitMapBackend::new(&png, picture.size()).into_drawing_area();
+        draw_and_present(picture, &root).map_err(|message| ChartError::Draw {
+            path: png.clone(),
+            message,
+        })?;
+    }
+    files::check_complete(&png, &files::PNG_TRAILER)?;
     let svg = with_extension_appended(stem, "svg");
-    let root = SVGBackend::new(&svg, picture.size()).into_drawing_area();
-    draw_and_present(picture, &root).map_err(|message| ChartError::Draw {
-        path: svg.clone(),
-        message,
-    })
+    // Drawn into memory and written here: plotters' SVG file writer drops its buffer
+    // unflushed, losing a write error.
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, picture.size()).into_drawing_area();
+        draw_and_present(picture, &root).map_err(|message| ChartError::Draw {
+            path: svg.clone(),
+            message,
+        })?;
+    }
+    files::write_text(&svg, &text)
 }
 
 fn draw_and_present<DB: DrawingBackend>(

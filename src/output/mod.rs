@@ -26,6 +26,7 @@ pub mod manifest;
 pub mod plots;
 pub mod report;
 pub mod run_dir;
+pub mod size;
 pub mod tables;
 pub mod tournament;
 
@@ -50,20 +51,38 @@ pub enum OutputError {
     Chart(#[from] charts::ChartError),
 }
 
-/// Writes a file through a buffer, mapping errors to the file's path.
+/// Writes a file through a buffer, flushed and synced before it returns, mapping errors to
+/// the file's path. (A `BufWriter` dropped unflushed loses its last write's error; this
+/// never drops one unflushed.)
 pub fn write_file(
     path: &Path,
     body: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
 ) -> Result<(), OutputError> {
-    let attach = |source| OutputError::Write {
+    let file = File::create(path).map_err(|source| write_error(path, source))?;
+    let file = write_buffered(path, file, body)?;
+    file.sync_all().map_err(|source| write_error(path, source))
+}
+
+/// Runs `body` on a buffer over `inner`, flushes it and hands `inner` back; any error names
+/// `path`.
+fn write_buffered<W: Write>(
+    path: &Path,
+    inner: W,
+    body: impl FnOnce(&mut BufWriter<W>) -> io::Result<()>,
+) -> Result<W, OutputError> {
+    let mut writer = BufWriter::with_capacity(1 << 20, inner);
+    body(&mut writer).map_err(|source| write_error(path, source))?;
+    writer.flush().map_err(|source| write_error(path, source))?;
+    writer
+        .into_inner()
+        .map_err(|error| write_error(path, error.into_error()))
+}
+
+fn write_error(path: &Path, source: io::Error) -> OutputError {
+    OutputError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let file = File::create(path).map_err(attach)?;
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
-    body(&mut writer).map_err(attach)?;
-    writer.flush().map_err(attach)?;
-    writer.get_ref().sync_all().map_err(attach)
+    }
 }
 
 /// Writes `manifest.json` into `folder`.
@@ -134,3 +153,6 @@ pub fn write_run_files(
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests;

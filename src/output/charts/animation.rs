@@ -101,7 +101,9 @@ pub fn network_animation(
                 .map_err(|error| draw_error(error.to_string()))?;
         }
     }
-    Ok(())
+    // The GIF's trailer is written when the encoder is dropped, where an error is lost.
+    drop(gif);
+    super::files::check_complete(path, &super::files::GIF_TRAILER)
 }
 
 /// Grey levels kept by [`limit_colours`], and levels per channel of its colour cube.

@@ -188,20 +188,12 @@ impl ExperimentFolder {
     /// Writes `relative` with `body`: to a temporary name first, then renamed, so the file
     /// is never seen half-written.
     pub fn write_atomically(&self, relative: &str, body: &str) -> Result<(), FolderError> {
-        let target = self.path.join(relative);
-        let temporary = self
-            .path
-            .join(format!("{relative}.partial-{}", std::process::id()));
-        write_file(&temporary, |out| io::Write::write_all(out, body.as_bytes()))?;
-        fs::rename(&temporary, &target).map_err(|source| {
-            FolderError::Write(OutputError::Write {
-                path: target.clone(),
-                source,
-            })
-        })
+        self.write_with(relative, |out| io::Write::write_all(out, body.as_bytes()))
     }
 
-    /// Writes `relative` through `body` atomically (for CSV writers).
+    /// Writes `relative` through `body` atomically (for CSV writers): into a temporary file,
+    /// flushed and synced, then renamed. On failure the temporary file is removed (a full
+    /// disk leaves no `.partial-` files behind) and the error names `relative`'s path.
     pub fn write_with(
         &self,
         relative: &str,
@@ -211,11 +203,23 @@ impl ExperimentFolder {
         let temporary = self
             .path
             .join(format!("{relative}.partial-{}", std::process::id()));
-        write_file(&temporary, body)?;
-        fs::rename(&temporary, &target).map_err(|source| {
-            FolderError::Write(OutputError::Write {
+        let written = write_file(&temporary, body).and_then(|()| {
+            fs::rename(&temporary, &target).map_err(|source| OutputError::Write {
                 path: target.clone(),
                 source,
+            })
+        });
+        written.map_err(|error| {
+            // Ours to remove; if that fails too, the name still says it is unfinished.
+            if temporary.exists() {
+                fs::remove_file(&temporary).ok();
+            }
+            FolderError::Write(match error {
+                OutputError::Write { source, .. } => OutputError::Write {
+                    path: target.clone(),
+                    source,
+                },
+                other => other,
             })
         })
     }
