@@ -26,6 +26,8 @@ pub struct Scenario {
     pub description: String,
     #[serde(default)]
     pub run: RunSettings,
+    /// Who is there; may be left out when an imported network decides it.
+    #[serde(default)]
     pub population: Population,
     #[serde(default)]
     pub network: NetworkSettings,
