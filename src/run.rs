@@ -174,6 +174,7 @@ pub fn run(
         source: loaded.source.origin(),
         overrides: loaded.overrides.clone(),
         initial_moves: (scenario.initial_moves.as_ref()).map(|m| m.path.display().to_string()),
+        imported: (scenario.imported.as_ref()).map(|n| n.summary.clone()),
         seed: scenario.run.seed,
         replicates: scenario.run.replicates,
         steps: scenario.run.steps,

@@ -334,6 +334,9 @@ fn run_command(args: RunArgs) -> CommandResult {
         outcome.seconds,
         plural(threads as u64, "thread"),
     );
+    if let Some(imported) = &loaded.scenario.imported {
+        out!("  {}", imported.summary.describe());
+    }
     for (name, stats) in &outcome.headline {
         let interval = stats
             .ci
@@ -498,6 +501,9 @@ fn validate_command(files: &[String]) -> CommandResult {
                     memory.total_bytes / 1e9,
                     plural(threads as u64, "thread"),
                 );
+                if let Some(imported) = &s.imported {
+                    out!("  {}", imported.summary.describe());
+                }
             }
             Err(err) => {
                 eprintln!("error: {err}");

@@ -76,7 +76,8 @@ pub struct Params {
     pub steps_per_year: u32,
     /// Who the agents are (newcomers draw their attributes from it).
     pub population: Population,
-    /// Densities of the initial block model by role pair (newcomers' ties), or none.
+    /// Densities of the initial block model by role pair (newcomers' ties), or none; for an
+    /// imported network the densities observed in the file.
     pub density: Option<PairTable<f64>>,
     /// Expected ties of a newcomer when the network is not a block model.
     pub newcomer_degree: f64,
@@ -148,6 +149,7 @@ impl Params {
             steps_per_year: scenario.run.steps_per_year,
             population: scenario.population.clone(),
             density: match scenario.network.kind {
+                NetworkKind::Import => scenario.imported.as_ref().map(|n| n.density.clone()),
                 NetworkKind::Sbm => Some(
                     scenario
                         .network
@@ -221,6 +223,8 @@ fn newcomer_degree(scenario: &Scenario) -> f64 {
         NetworkKind::BarabasiAlbert => 2.0 * network.m.unwrap_or(0) as f64,
         NetworkKind::RandomRegular => network.degree.unwrap_or(0) as f64,
         NetworkKind::Complete => n - 1.0,
+        // Newcomers are tied by the file's observed densities by role pair instead.
+        NetworkKind::Import => 0.0,
     }
 }
 

@@ -4,6 +4,8 @@
 //! role is a block). With role-blind generators (lattice, Erdős–Rényi, Watts–Strogatz,
 //! Barabási–Albert, random regular, complete) the roles are shuffled over the network's positions, so no role sits
 //! in one region of a lattice or at the hubs of a scale-free network by construction.
+//! An imported network (`scenario::import`) numbers its agents role by role too, in the
+//! file's order within a role, and is not shuffled: its ties are the file's.
 //! Attributes come from each agent's own stream, so they do not depend on other agents.
 
 use super::params::Params;
@@ -30,11 +32,16 @@ pub fn build_world(
     let roles = assign_roles(scenario, streams);
     let mut agents = draw_agents(scenario, roles, streams);
     let mut edges = initial_ties(scenario, &agents, streams)?;
-    edges.extend(assign_families(&mut agents, streams));
+    let imported = scenario.imported.as_deref();
+    let families = imported.map_or(&[][..], |n| &n.family[..]);
+    edges.extend(assign_families(&mut agents, families, streams));
     assign_grades(&mut agents, scenario.lifecycle.school_years);
     let graph = Graph::from_edges(agents.count(), &edges);
     drop(edges); // before the views: the peak of a large setup
-    let views = initial_views(&graph, params);
+    let mut views = initial_views(&graph, params);
+    if let Some(imported) = imported {
+        imported_strengths(&graph, imported, &mut views);
+    }
     let neighbour_order = lattice_shape(scenario)
         .map(|shape| lattice_order(&graph, &shape))
         .unwrap_or_default();
@@ -108,14 +115,27 @@ fn lattice_order(graph: &Graph, shape: &LatticeShape) -> NeighbourOrder {
     NeighbourOrder::listed(graph, listed)
 }
 
-/// Gives every student a parent: parents in random order take one student each, and
-/// students left over (more students than parents) get a random parent. Returns the
-/// family ties.
-fn assign_families(agents: &mut Agents, streams: Streams) -> Vec<(AgentId, AgentId)> {
-    let students = agents.by_role[Role::Student.index()].clone();
+/// Gives every student a parent: students an imported file ties to a parent keep that one
+/// (`known`, no new tie); parents in random order take one of the other students each,
+/// and students left over (more students than parents) get a random parent. Returns the
+/// new family ties.
+fn assign_families(
+    agents: &mut Agents,
+    known: &[(AgentId, AgentId)],
+    streams: Streams,
+) -> Vec<(AgentId, AgentId)> {
+    let mut students = agents.by_role[Role::Student.index()].clone();
     let mut parents = agents.by_role[Role::Parent.index()].clone();
     if parents.is_empty() {
         return Vec::new();
+    }
+    for &(student, parent) in known {
+        agents.parent[student as usize] = parent;
+    }
+    if !known.is_empty() {
+        let has_parent: std::collections::HashSet<AgentId> =
+            known.iter().map(|&(student, _)| student).collect();
+        students.retain(|student| !has_parent.contains(student));
     }
     let mut rng = streams.rng(Purpose::Population, SETUP_STEP, 1);
     rng.shuffle(&mut parents);
@@ -146,7 +166,10 @@ fn assign_roles(scenario: &Scenario, streams: Streams) -> Vec<Role> {
         .into_iter()
         .flat_map(|(role, count)| std::iter::repeat_n(role, count as usize))
         .collect();
-    if scenario.network.kind != NetworkKind::Sbm {
+    if !matches!(
+        scenario.network.kind,
+        NetworkKind::Sbm | NetworkKind::Import
+    ) {
         streams
             .rng(Purpose::Population, SETUP_STEP, 0)
             .shuffle(&mut roles);
@@ -242,6 +265,26 @@ fn initial_ties(
             generators::random_regular(n, network.degree.unwrap_or(0) as usize, &mut rng)
         }
         NetworkKind::Complete => generators::complete(n),
+        NetworkKind::Import => Ok(scenario
+            .imported
+            .as_ref()
+            .map_or_else(Vec::new, |network| network.ties.clone())),
+    }
+}
+
+/// Sets both views of each imported tie that the file gives a strength to that strength.
+fn imported_strengths(
+    graph: &Graph,
+    imported: &scenario::import::ImportedNetwork,
+    views: &mut [ViewState],
+) {
+    for (&(a, b), strength) in imported.ties.iter().zip(&imported.strengths) {
+        let Some(strength) = strength else { continue };
+        for (from, to) in [(a, b), (b, a)] {
+            if let Some(view) = graph.find_view(from, to) {
+                views[view].strength = *strength as f32;
+            }
+        }
     }
 }
 

@@ -25,6 +25,10 @@ pub struct Manifest {
     /// The `--initial-moves` file as given, if any (copied to `initial_moves.csv`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_moves: Option<String>,
+    /// For `network.kind = "import"`: the files read (with their FNV-1a hashes), the head
+    /// counts they gave, and the duplicate ties merged and self-loops dropped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported: Option<crate::scenario::import::ImportSummary>,
     pub seed: u64,
     pub replicates: u32,
     pub steps: u32,

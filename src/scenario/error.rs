@@ -19,6 +19,9 @@ pub enum ScenarioErrorKind {
     Extends,
     /// A `--set KEY=VALUE` argument that cannot be applied.
     BadOverride,
+    /// A network file named by `network.file` or `network.nodes` is malformed or
+    /// inconsistent (`origin` and `line` are then the imported file's).
+    ImportedNetwork,
 }
 
 /// A scenario error that names the file (or `--set` argument), line and key.

@@ -11,6 +11,7 @@
 
 mod error;
 pub mod games;
+pub mod import;
 pub mod initial_moves;
 pub mod presets;
 pub mod scale;
@@ -98,6 +99,14 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
         })?;
     if scenario.run.name.is_empty() {
         scenario.run.name = source.short_name();
+    }
+    if scenario.network.kind == NetworkKind::Import {
+        import::apply(&mut scenario).map_err(|failure| match failure {
+            import::ImportFailure::Key { kind, key, message } => {
+                located(&locations, (kind, key.to_string(), message))
+            }
+            import::ImportFailure::File(err) => err.into(),
+        })?;
     }
     scale::apply(&mut scenario).map_err(|(path, message)| {
         located(&locations, (ScenarioErrorKind::InvalidValue, path, message))

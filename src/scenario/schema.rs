@@ -26,6 +26,8 @@ pub struct Scenario {
     pub description: String,
     #[serde(default)]
     pub run: RunSettings,
+    /// Who is there; may be left out when an imported network decides it.
+    #[serde(default)]
     pub population: Population,
     #[serde(default)]
     pub network: NetworkSettings,
@@ -69,6 +71,9 @@ pub struct Scenario {
     /// file format (the run folder keeps a copy as `initial_moves.csv`).
     #[serde(skip)]
     pub initial_moves: Option<super::initial_moves::InitialMoves>,
+    /// The network `network.kind = "import"` read (set at load time; not a key).
+    #[serde(skip)]
+    pub imported: Option<std::sync::Arc<super::import::ImportedNetwork>>,
 }
 
 /// Chance per step that a tie is active when `[contacts]` does not say (no table, or a
@@ -257,6 +262,8 @@ pub enum NetworkKind {
     RandomRegular,
     /// Every pair tied: a well-mixed population.
     Complete,
+    /// Read from `file` (survey data; `super::import`), which also decides who is there.
+    Import,
 }
 
 impl NetworkKind {
@@ -270,6 +277,7 @@ impl NetworkKind {
             NetworkKind::BarabasiAlbert => "barabasi_albert",
             NetworkKind::RandomRegular => "random_regular",
             NetworkKind::Complete => "complete",
+            NetworkKind::Import => "import",
         }
     }
 }
@@ -321,6 +329,12 @@ pub struct NetworkSettings {
     pub m: Option<u32>,
     /// random_regular: ties of every agent (0 <= degree < agents, agents × degree even).
     pub degree: Option<u32>,
+    /// import: the network file (`.csv` edge list or `.graphml`), relative to the scenario.
+    pub file: Option<String>,
+    /// import: the node list (`id,role`) of a CSV edge list, relative to the scenario.
+    pub nodes: Option<String>,
+    /// import: `csv` or `graphml`; by default from `file`'s extension.
+    pub format: Option<super::import::ImportFormat>,
 }
 
 impl Default for NetworkSettings {
@@ -338,6 +352,9 @@ impl Default for NetworkSettings {
             rewire: None,
             m: None,
             degree: None,
+            file: None,
+            nodes: None,
+            format: None,
         }
     }
 }

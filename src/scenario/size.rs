@@ -53,11 +53,13 @@ impl Scenario {
             }
             NetworkKind::RandomRegular => n * network.degree.unwrap_or(0) as f64 / 2.0,
             NetworkKind::Complete => pairs,
+            NetworkKind::Import => self.imported.as_ref().map_or(0.0, |n| n.ties.len() as f64),
         }
     }
 
     /// Family ties made at the start: one per student when there are parents (a few may
-    /// coincide with a generated tie).
+    /// coincide with a generated tie), but none for a student an imported file ties to a
+    /// parent.
     pub fn family_ties(&self) -> f64 {
         let count = |role: Role| {
             self.role_counts()
@@ -65,10 +67,11 @@ impl Scenario {
                 .find(|(r, _)| *r == role)
                 .map_or(0, |(_, n)| *n)
         };
+        let tied_in_file = self.imported.as_ref().map_or(0, |n| n.family.len());
         if count(Role::Parent) == 0 {
             0.0
         } else {
-            count(Role::Student) as f64
+            (count(Role::Student) as usize - tied_in_file) as f64
         }
     }
 

@@ -10,7 +10,8 @@
 //! of that table are dropped, so keys of the old kind do not linger; sub-tables that name
 //! their own `kind` (`[game.educative]`, `[game.conflict]`) are independent and stay.
 //! Keys that exclude each other (`count` and `share`, `p` and `mean_degree`) replace each
-//! other. Arrays (`[[activity]]`) are replaced whole.
+//! other. A layer that names `network.file` drops an inherited `network.nodes` (the node
+//! list of another file) unless it names one too. Arrays (`[[activity]]`) are replaced whole.
 
 use super::error::{ScenarioError, ScenarioErrorKind};
 use super::presets::{self, Preset};
@@ -279,6 +280,9 @@ fn collect_chain(
     let lines = key_lines(&text, &origin)?;
     let mut table: Table =
         toml::from_str(&text).map_err(|err| syntax_error(&err, &text, &origin))?;
+    if let Source::File(path) = source {
+        super::import::anchor_paths(&mut table, path.parent().unwrap_or(Path::new("")));
+    }
     let parent = match table.remove("extends") {
         None => None,
         Some(Value::String(name)) => Some(name),
@@ -385,6 +389,9 @@ fn set_key(table: &mut Table, path: &str, key: String, value: Value, resets: &mu
         table.retain(|_, v| v.as_table().is_some_and(|sub| sub.contains_key("kind")));
         resets.push(path.to_string());
     }
+    if path == "network" && key == "file" {
+        table.remove("nodes");
+    }
     for (a, b) in EXCLUSIVE_KEYS {
         if key == a {
             table.remove(b);
@@ -401,6 +408,9 @@ fn set_key(table: &mut Table, path: &str, key: String, value: Value, resets: &mu
 fn merge_table(base: &mut Table, mut over: Table, path: &str, resets: &mut Vec<String>) {
     if let Some(kind) = over.remove("kind") {
         set_key(base, path, "kind".into(), kind, resets); // first: the rest of `over` survives it
+    }
+    if let Some(file) = (path == "network").then(|| over.remove("file")).flatten() {
+        set_key(base, path, "file".into(), file, resets); // before the `nodes` it would drop
     }
     for (key, value) in over {
         match (base.get_mut(&key), value) {

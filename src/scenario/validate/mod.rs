@@ -199,7 +199,7 @@ fn check_population(scenario: &Scenario) -> Result<(), Problem> {
         return problem(
             "population",
             format!(
-                "no roles; add a table such as [population.teacher] with count = 30 (roles: {})",
+                "missing: no roles; add a table such as [population.teacher] with count = 30 (roles: {}), or import a network with its people ([network] kind = \"import\")",
                 Role::names().join(", ")
             ),
         );

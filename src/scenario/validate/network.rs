@@ -14,6 +14,7 @@ fn network_keys(kind: NetworkKind) -> &'static [&'static str] {
         NetworkKind::BarabasiAlbert => &["m"],
         NetworkKind::RandomRegular => &["degree"],
         NetworkKind::Complete => &[],
+        NetworkKind::Import => &["file", "nodes", "format"],
     }
 }
 
@@ -32,6 +33,9 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
         ("rewire", network.rewire.is_some()),
         ("m", network.m.is_some()),
         ("degree", network.degree.is_some()),
+        ("file", network.file.is_some()),
+        ("nodes", network.nodes.is_some()),
+        ("format", network.format.is_some()),
     ];
     let allowed = network_keys(network.kind);
     let kind_name = network.kind.name();
@@ -105,6 +109,11 @@ pub fn check(scenario: &Scenario) -> Result<(), Problem> {
         }
         NetworkKind::RandomRegular => check_random_regular(network.degree, agents),
         NetworkKind::Complete => check_complete(agents),
+        NetworkKind::Import if scenario.imported.is_none() => problem(
+            "network.file",
+            "was not read: load the scenario with `scenario::load` (or `from_text`), which reads it",
+        ),
+        NetworkKind::Import => Ok(()),
     }?;
     check_expected_ties(scenario, agents)
 }
@@ -126,8 +135,12 @@ fn check_expected_ties(scenario: &Scenario, agents: u64) -> Result<(), Problem> 
         NetworkKind::WattsStrogatz => "network.k",
         NetworkKind::BarabasiAlbert => "network.m",
         NetworkKind::Sbm => "network.density",
-        // Lattices have at most 4 ties per agent; the others are checked by kind.
-        NetworkKind::Lattice | NetworkKind::RandomRegular | NetworkKind::Complete => {
+        // Lattices have at most 4 ties per agent; the others are checked by kind, and an
+        // imported network's ties are listed in a file and so already in memory.
+        NetworkKind::Lattice
+        | NetworkKind::RandomRegular
+        | NetworkKind::Complete
+        | NetworkKind::Import => {
             return Ok(());
         }
     };
