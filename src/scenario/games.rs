@@ -194,8 +194,10 @@ fn build_game(spec: &GameSpec, kind: GameKind) -> Result<PairGame, GameProblem> 
                 Payoffs::donation(b, c)
             }
             (Some(b), Some(c)) => {
+                // Blame the cost when it is itself out of range, else the benefit.
+                let key = if c.is_finite() && c > 0.0 { "b" } else { "c" };
                 return Err((
-                    "b",
+                    key,
                     format!("a donation game needs b > c > 0 (got b = {b}, c = {c})"),
                 ));
             }

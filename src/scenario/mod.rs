@@ -95,8 +95,17 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
             if message.contains("unit variant, expected string only") {
                 message = not_a_name(&value, err.path()).unwrap_or(message);
             }
-            located(&locations, serde_problem(path, message))
+            // A list where a table belongs is read as the table's keys in order, and the
+            // error is then about one of its items: say what is really wrong.
+            if let Some(list) = list_for_table(&value, table_shapes(), "") {
+                return located(&locations, not_a_list(list));
+            }
+            located(&locations, serde_problem(path, shorten_numbers(&message)))
         })?;
+    let resolved = toml::Value::try_from(&scenario).unwrap_or(toml::Value::Boolean(false));
+    if let Some(path) = list_for_table(&value, &resolved, "") {
+        return Err(located(&locations, not_a_list(path)));
+    }
     if scenario.run.name.is_empty() {
         scenario.run.name = source.short_name();
     }
@@ -112,9 +121,63 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
         located(&locations, (ScenarioErrorKind::InvalidValue, path, message))
     })?;
     validate::check(&scenario).map_err(|(path, message)| {
-        located(&locations, (ScenarioErrorKind::InvalidValue, path, message))
+        // A rule between keys may be broken by a later layer than the reported key's.
+        let message = shorten_numbers(&message);
+        let (origin, line) = locations.find_blamed(&path, &message);
+        ScenarioError {
+            kind: ScenarioErrorKind::InvalidValue,
+            origin,
+            line,
+            key: (!path.is_empty()).then_some(path),
+            message,
+        }
     })?;
     Ok(scenario)
+}
+
+fn not_a_list(path: String) -> (ScenarioErrorKind, String, String) {
+    let message = "expected a table of keys (`[name]` or `{ key = value }`), not a list";
+    (ScenarioErrorKind::InvalidValue, path, message.to_string())
+}
+
+/// Where the default preset, read with every default, has tables: the reference for
+/// [`list_for_table`] when a scenario cannot be read at all.
+fn table_shapes() -> &'static toml::Value {
+    static SHAPES: std::sync::OnceLock<toml::Value> = std::sync::OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let preset = Source::Preset(presets::default_preset());
+        source::merge(&preset, &[])
+            .ok()
+            .and_then(|merged| toml::Value::Table(merged.table).try_into::<Scenario>().ok())
+            .and_then(|scenario| toml::Value::try_from(&scenario).ok())
+            .unwrap_or(toml::Value::Boolean(false))
+    })
+}
+
+/// The first key path at which `given` (the merged files) has a list where `resolved`
+/// (the scenario read from it, written back as TOML) has a table. serde reads a list as a
+/// table's keys in order (`ties = [0.5, 0.1]` would set `initial_strength` and `growth`),
+/// which no scenario writer means.
+fn list_for_table(given: &toml::Value, resolved: &toml::Value, path: &str) -> Option<String> {
+    use toml::Value;
+    match (given, resolved) {
+        (Value::Array(_), Value::Table(_)) => Some(path.to_string()),
+        (Value::Table(given), Value::Table(resolved)) => given.iter().find_map(|(key, value)| {
+            let below = match path {
+                "" => key.clone(),
+                _ => format!("{path}.{key}"),
+            };
+            list_for_table(value, resolved.get(key)?, &below)
+        }),
+        (Value::Array(given), Value::Array(resolved)) => given
+            .iter()
+            .zip(resolved)
+            .enumerate()
+            .find_map(|(index, (value, resolved))| {
+                list_for_table(value, resolved, &format!("{path}[{index}]"))
+            }),
+        _ => None,
+    }
 }
 
 fn located(
@@ -221,6 +284,27 @@ fn serde_problem(path: String, message: String) -> (ScenarioErrorKind, String, S
     (ScenarioErrorKind::InvalidValue, path, humanize(&message))
 }
 
+/// Numbers of more than 20 digits (`1e308` printed in full) in scientific notation.
+fn shorten_numbers(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let digits = &rest[start..];
+        let end = digits
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(digits.len());
+        let number = &digits[..end];
+        match number.parse::<f64>() {
+            Ok(value) if number.len() > 20 => out.push_str(&format!("{value:e}")),
+            _ => out.push_str(number),
+        }
+        rest = &digits[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Serde's names of Rust types in words a scenario writer knows.
 fn humanize(message: &str) -> String {
     let mut text = message.to_string();
@@ -236,6 +320,8 @@ fn humanize(message: &str) -> String {
         ("expected f64", "expected a number"),
         ("expected a sequence", "expected a list such as [1, 2]"),
         ("expected a map", "expected a table"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: a table"),
     ] {
         text = text.replace(rust, plain);
     }

@@ -15,6 +15,7 @@
 
 use super::error::{ScenarioError, ScenarioErrorKind};
 use super::presets::{self, Preset};
+use lines::{key_lines, syntax_error, toml_reason};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
@@ -22,8 +23,13 @@ use toml::{Table, Value};
 /// `preset:NAME` names a preset even where a file of that name exists.
 pub const PRESET_PREFIX: &str = "preset:";
 
-/// `extends` chains deeper than this are refused (they are surely a mistake).
+/// `extends` chains of more scenarios than this (files and presets) are refused (they are
+/// surely a mistake).
 const MAX_EXTENDS_DEPTH: usize = 16;
+
+/// Most parts of a `--set` key (`activity[0].members.teacher` has 4); more would only
+/// make its setting recurse deeper.
+const MAX_KEY_PARTS: usize = 16;
 
 /// Where a scenario comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,6 +126,18 @@ impl Source {
             if candidate.is_file() {
                 return Ok(Source::File(candidate));
             }
+            if candidate.is_dir() {
+                return Err(ScenarioError {
+                    kind: ScenarioErrorKind::Extends,
+                    origin: self.origin(),
+                    line,
+                    key: Some("extends".into()),
+                    message: format!(
+                        "`{name}` is a folder next to this file; name a scenario file (.toml) \
+                         or a preset"
+                    ),
+                });
+            }
         }
         presets::find(preset_only.unwrap_or(name))
             .map(Source::Preset)
@@ -145,65 +163,6 @@ impl Source {
                 .to_string(),
         }
     }
-}
-
-/// Where each key of the merged table was last set: per layer, key path → line, and the
-/// tables the layer reset by changing their `kind` (keys below them in older layers are
-/// gone, so errors there are not theirs).
-#[derive(Clone, Debug, Default)]
-pub struct Locations {
-    layers: Vec<LayerLocations>,
-}
-
-#[derive(Clone, Debug, Default)]
-struct LayerLocations {
-    origin: String,
-    lines: HashMap<String, usize>,
-    resets: Vec<String>,
-}
-
-impl Locations {
-    /// The origin and line of `path`, or of its nearest enclosing table that some layer
-    /// wrote; falls back to the top scenario's origin with no line.
-    pub fn find(&self, path: &str) -> (String, Option<usize>) {
-        let mut probe = path.to_string();
-        loop {
-            for layer in self.layers.iter().rev() {
-                if let Some(line) = layer.lines.get(&probe) {
-                    return (layer.origin.clone(), (*line > 0).then_some(*line));
-                }
-                if layer
-                    .resets
-                    .iter()
-                    .any(|table| is_within(&probe, table) && probe != *table)
-                {
-                    break; // older layers' keys below a reset table no longer exist
-                }
-            }
-            match probe.rfind(['.', '[']) {
-                Some(cut) => probe.truncate(cut),
-                None => break,
-            }
-        }
-        (self.top_file_origin(), None)
-    }
-
-    fn top_file_origin(&self) -> String {
-        self.layers
-            .iter()
-            .rev()
-            .find(|layer| !layer.origin.starts_with("--set"))
-            .map(|layer| layer.origin.clone())
-            .unwrap_or_default()
-    }
-}
-
-/// Whether key path `path` is `table` or lies below it.
-fn is_within(path: &str, table: &str) -> bool {
-    path == table
-        || path
-            .strip_prefix(table)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// The merged table of a scenario and where its keys came from.
@@ -250,31 +209,15 @@ pub fn merge(source: &Source, overrides: &[String]) -> Result<MergedSource, Scen
 
 type Layer = (String, Table, HashMap<String, usize>);
 
+/// Identity (to find cycles) and origin (to name them) of each scenario read so far.
+type Seen = Vec<(String, String)>;
+
 fn collect_chain(
     source: &Source,
     chain: &mut Vec<Layer>,
-    seen: &mut Vec<String>,
+    seen: &mut Seen,
 ) -> Result<(), ScenarioError> {
-    let identity = source.identity();
-    if seen.contains(&identity) {
-        return Err(ScenarioError::new(
-            ScenarioErrorKind::Extends,
-            source.origin(),
-            format!(
-                "`extends` forms a cycle: {} -> {}",
-                seen.join(" -> "),
-                identity
-            ),
-        ));
-    }
-    if seen.len() >= MAX_EXTENDS_DEPTH {
-        return Err(ScenarioError::new(
-            ScenarioErrorKind::Extends,
-            source.origin(),
-            format!("`extends` chain is deeper than {MAX_EXTENDS_DEPTH} files"),
-        ));
-    }
-    seen.push(identity);
+    seen.push((source.identity(), source.origin()));
     let origin = source.origin();
     let text = source.read()?;
     let lines = key_lines(&text, &origin)?;
@@ -283,6 +226,7 @@ fn collect_chain(
     if let Source::File(path) = source {
         super::import::anchor_paths(&mut table, path.parent().unwrap_or(Path::new("")));
     }
+    let extends_line = lines.get("extends").copied();
     let parent = match table.remove("extends") {
         None => None,
         Some(Value::String(name)) => Some(name),
@@ -290,83 +234,54 @@ fn collect_chain(
             return Err(ScenarioError {
                 kind: ScenarioErrorKind::InvalidValue,
                 origin,
-                line: lines.get("extends").copied(),
+                line: extends_line,
                 key: Some("extends".into()),
                 message: format!(
-                    "must be a file or preset name in quotes, not a {}",
-                    other.type_str()
+                    "must be a file or preset name in quotes, not {}",
+                    match other.type_str() {
+                        kind @ ("integer" | "array") => format!("an {kind}"),
+                        kind => format!("a {kind}"),
+                    }
                 ),
             });
         }
     };
-    chain.push((origin, table, lines.clone()));
+    chain.push((origin.clone(), table, lines));
     if let Some(name) = parent {
-        let parent = source.parent(&name, lines.get("extends").copied())?;
+        let parent = source.parent(&name, extends_line)?;
+        check_parent(&parent, &name, seen).map_err(|message| ScenarioError {
+            kind: ScenarioErrorKind::Extends,
+            origin,
+            line: extends_line,
+            key: Some("extends".into()),
+            message,
+        })?;
         collect_chain(&parent, chain, seen)?;
     }
     Ok(())
 }
 
-fn syntax_error(err: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
-    ScenarioError {
-        kind: ScenarioErrorKind::Syntax,
-        origin: origin.to_string(),
-        line: err.span().map(|span| line_of(text, span.start)),
-        key: None,
-        message: format!("this is not valid TOML: {}", err.message().trim_end()),
+/// Whether `parent` (named `name` by the last scenario of `seen`) may be read next: not
+/// one already in the chain, and not past the depth limit.
+fn check_parent(parent: &Source, name: &str, seen: &Seen) -> Result<(), String> {
+    let identity = parent.identity();
+    if seen.iter().any(|(id, _)| *id == identity) {
+        let chain: Vec<&str> = seen.iter().map(|(_, origin)| origin.as_str()).collect();
+        return Err(format!(
+            "`{name}` forms a cycle: {} -> {}; a scenario cannot extend itself or one that \
+             extends it",
+            chain.join(" -> "),
+            parent.origin()
+        ));
     }
-}
-
-/// 1-based line of byte `offset` in `text`.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// Dotted path → line of every key in `text`.
-fn key_lines(text: &str, origin: &str) -> Result<HashMap<String, usize>, ScenarioError> {
-    let document =
-        toml::de::DeTable::parse(text).map_err(|err| syntax_error(&err, text, origin))?;
-    let mut lines = HashMap::new();
-    walk_table(document.get_ref(), "", text, &mut lines);
-    Ok(lines)
-}
-
-fn walk_table(
-    table: &toml::de::DeTable<'_>,
-    prefix: &str,
-    text: &str,
-    lines: &mut HashMap<String, usize>,
-) {
-    for (key, value) in table.iter() {
-        let path = join_key(prefix, key.get_ref());
-        lines
-            .entry(path.clone())
-            .or_insert_with(|| line_of(text, key.span().start));
-        walk_value(value.get_ref(), &path, text, lines);
+    if seen.len() >= MAX_EXTENDS_DEPTH {
+        return Err(format!(
+            "`{name}` would make the `extends` chain longer than {MAX_EXTENDS_DEPTH} \
+             scenarios (files and presets, from {})",
+            seen[0].1
+        ));
     }
-}
-
-fn walk_value(
-    value: &toml::de::DeValue<'_>,
-    path: &str,
-    text: &str,
-    lines: &mut HashMap<String, usize>,
-) {
-    if let Some(table) = value.as_table() {
-        walk_table(table, path, text, lines);
-    } else if let Some(array) = value.as_array() {
-        for (index, item) in array.iter().enumerate() {
-            let item_path = format!("{path}[{index}]");
-            lines
-                .entry(item_path.clone())
-                .or_insert_with(|| line_of(text, item.span().start));
-            walk_value(item.get_ref(), &item_path, text, lines);
-        }
-    }
+    Ok(())
 }
 
 fn join_key(prefix: &str, key: &str) -> String {
@@ -474,8 +389,13 @@ fn parse_override(assignment: &str) -> Result<(Vec<Segment>, Value), ScenarioErr
             return Err(bad_override(
                 assignment,
                 format!(
-                    "`{value_text}` is not a TOML value ({}); quote text like \"this\"",
-                    err.message().trim_end()
+                    "{} is not a TOML value ({}); quote text like \"this\"",
+                    if value_text.chars().count() > 40 {
+                        "the value".to_string()
+                    } else {
+                        format!("`{value_text}`")
+                    },
+                    toml_reason(&err)
                 ),
             ));
         }
@@ -526,6 +446,15 @@ fn parse_key(assignment: &str, key: &str) -> Result<Vec<Segment>, ScenarioError>
     }
     if segments.is_empty() {
         return Err(bad_override(assignment, "the key before `=` is empty"));
+    }
+    if segments.len() > MAX_KEY_PARTS {
+        return Err(bad_override(
+            assignment,
+            format!(
+                "the key has {} parts; scenario keys have at most {MAX_KEY_PARTS}",
+                segments.len()
+            ),
+        ));
     }
     Ok(segments)
 }
@@ -606,6 +535,12 @@ fn set_in_value(
         }
     }
 }
+
+mod lines;
+mod locations;
+
+use locations::LayerLocations;
+pub use locations::Locations;
 
 #[cfg(test)]
 mod tests;

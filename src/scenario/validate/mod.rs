@@ -443,7 +443,10 @@ fn check_activity(scenario: &Scenario, index: usize, activity: &Activity) -> Res
         if *wanted > available {
             return problem(
                 format!("{path}.members.{role}"),
-                format!("wants {wanted} {role} agents but the population has {available}"),
+                format!(
+                    "wants {wanted} {role} agents but the population has {available} \
+                     (population.{role}.count or population.{role}.share)"
+                ),
             );
         }
     }

@@ -145,7 +145,10 @@ fn check_programmes(scenario: &Scenario) -> Result<(), Problem> {
             if *wanted > available {
                 return problem(
                     format!("{path}.members.{role}"),
-                    format!("wants {wanted} {role} agents but the population has {available}"),
+                    format!(
+                        "wants {wanted} {role} agents but the population has {available} \
+                     (population.{role}.count or population.{role}.share)"
+                    ),
                 );
             }
         }
