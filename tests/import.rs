@@ -97,6 +97,20 @@ fn a_missing_file_or_key_names_the_scenario_key_and_line() {
     refused(dir.path(), &["key `network.nodes`: missing", "id,role"]);
 }
 
+/// A named pipe would make a plain read wait for a writer for ever: it is refused at once.
+#[test]
+fn a_pipe_or_device_is_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "scenario.toml", CSV_SCENARIO.as_bytes());
+    write(dir.path(), "people.csv", b"id,role\nA,teacher\n");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("ties.csv"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    refused(dir.path(), &["key `network.file`", "not a regular file"]);
+}
+
 #[test]
 fn malformed_graphml_names_the_line() {
     let dir = tempfile::tempdir().unwrap();

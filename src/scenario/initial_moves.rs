@@ -57,13 +57,16 @@ const COLUMNS: [&str; 3] = ["x", "y", "move"];
 impl InitialMoves {
     /// Reads and parses `path`.
     pub fn read(path: &Path) -> Result<InitialMoves, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let cannot_read = |reason: String| {
             ScenarioError::new(
                 ScenarioErrorKind::NotFound,
                 path.display().to_string(),
-                format!("cannot read the initial moves: {e}"),
+                format!("cannot read the initial moves: {reason}"),
             )
-        })?;
+        };
+        let bytes = super::read_data_file(path).map_err(|e| cannot_read(e.to_string()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| cannot_read("it is not UTF-8 text".to_string()))?;
         InitialMoves::parse(path, text)
     }
 

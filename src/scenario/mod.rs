@@ -135,6 +135,25 @@ pub fn load_source(source: &Source, overrides: &[String]) -> Result<Scenario, Sc
     Ok(scenario)
 }
 
+/// Reads a data file a scenario names (an imported network, initial moves): only a regular
+/// file, so that a device such as `/dev/zero` or a named pipe cannot make the loader read
+/// forever or wait for a writer.
+pub(crate) fn read_data_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a folder"
+        } else {
+            "a device or pipe"
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}, not a regular file"),
+        ));
+    }
+    std::fs::read(path)
+}
+
 fn not_a_list(path: String) -> (ScenarioErrorKind, String, String) {
     let message = "expected a table of keys (`[name]` or `{ key = value }`), not a list";
     (ScenarioErrorKind::InvalidValue, path, message.to_string())

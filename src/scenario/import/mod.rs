@@ -325,7 +325,7 @@ struct ReadText {
 /// Reads `path` (named by scenario key `key`), checks it is UTF-8 and drops a byte-order
 /// mark; returns its manifest record and its text.
 fn read_text(path: &str, key: &'static str) -> Result<(ImportedFile, ReadText), ImportFailure> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = super::read_data_file(Path::new(path)).map_err(|err| {
         let message = format!("cannot read `{path}`: {err}");
         key_error(ScenarioErrorKind::NotFound, key, message)
     })?;
