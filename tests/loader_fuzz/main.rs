@@ -21,6 +21,7 @@
 mod bytes;
 mod documents;
 mod extends;
+mod imports;
 mod overrides;
 
 use gotong::scenario::{self, ScenarioError};
