@@ -334,6 +334,14 @@ fn check_games(scenario: &Scenario) -> Result<(), Problem> {
             return problem(format!("{path}.{key}"), message);
         }
         if let Err((key, message)) = resolved {
+            // The donation rule b > c > 0 is between two keys: name both as paths, so the
+            // layer that set either last (a `--set` over a preset) is the one blamed.
+            let message = if kind == crate::model::game::GameKind::Donation {
+                (message.replace("got b = ", &format!("got {path}.b = ")))
+                    .replace(", c = ", &format!(", {path}.c = "))
+            } else {
+                message
+            };
             return problem(format!("{path}.{key}"), message);
         }
     }
