@@ -35,7 +35,7 @@ fn load(name: &str, overrides: &[&str]) -> Scenario {
 /// The estimate is within a factor of two of the bytes written, either way. Enough: the
 /// limit is there to catch runs that would write ten or a thousand times what their
 /// author expects, and a factor of two on a 10 GiB default still says which side of it a
-/// run is. (Measured on these runs: 0.97 to 1.4; see docs/reliability-limits.md.)
+/// run is. (Measured on these runs: 0.97 to 1.4; see docs/reliability.md.)
 #[test]
 fn run_estimates_are_within_a_factor_of_two_of_real_folders() {
     let dir = tempfile::tempdir().expect("tempdir");
