@@ -73,6 +73,8 @@ pub struct RunOutcome {
     pub networks_written: bool,
     /// Whether `plots/network.gif` was written, or why not.
     pub animation: AnimationOutcome,
+    /// The files written, relative to the folder (as listed in `manifest.json`).
+    pub files: Vec<String>,
 }
 
 /// Networks expected to start with more ties than this are not written (no GraphML files,
@@ -247,6 +249,7 @@ pub fn run(
         headline: headline(&summary),
         networks_written,
         animation,
+        files: manifest.files,
     })
 }
 

@@ -171,8 +171,45 @@ fn the_survey_example_gives_the_same_bytes_on_1_and_2_threads_and_from_graphml()
         );
     }
     let manifest = String::from_utf8(read(dir.path(), "one", "manifest.json")).unwrap();
+    assert!(manifest.contains("\"imported_ids.csv\""), "{manifest}");
     assert!(manifest.contains("\"fnv1a64\": \""), "{manifest}");
     assert!(manifest.contains("\"self_loops_dropped\": 1"), "{manifest}");
+}
+
+/// `imported_ids.csv` maps every person of `people.csv` to one agent, with the same role,
+/// numbered role by role as the GraphML snapshots number them.
+#[test]
+fn imported_ids_map_every_person_back_to_an_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    survey_run(dir.path(), "survey.toml", "ids", "2");
+    let written = String::from_utf8(read(dir.path(), "ids", "imported_ids.csv")).unwrap();
+    let people = std::fs::read_to_string(scenarios_dir().join("examples/survey/people.csv"))
+        .expect("the example is there");
+    let mut from_file: Vec<(String, String)> = (people.lines())
+        .filter(|line| !line.starts_with('#') && !line.is_empty() && *line != "id,role")
+        .map(|line| {
+            let (id, role) = line.split_once(',').unwrap();
+            (id.to_string(), role.to_string())
+        })
+        .collect();
+    let mut lines = written.lines();
+    assert_eq!(lines.next(), Some("node,id,role"));
+    let mut mapped: Vec<(String, String)> = Vec::new();
+    let mut previous_role = 0;
+    for (agent, line) in lines.enumerate() {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields[0], format!("n{agent}"), "{line}");
+        let role: Role = fields[2].parse().unwrap();
+        assert!(
+            role.index() >= previous_role,
+            "numbered role by role: {line}"
+        );
+        previous_role = role.index();
+        mapped.push((fields[1].to_string(), fields[2].to_string()));
+    }
+    from_file.sort();
+    mapped.sort();
+    assert_eq!(mapped, from_file);
 }
 
 /// Recorded values of replicate 0 at `step`: (metric, group) → value.

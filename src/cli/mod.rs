@@ -349,7 +349,7 @@ fn run_command(args: RunArgs) -> CommandResult {
         );
     }
     out!("Results in {}", outcome.folder.display());
-    out!("  summary.csv, timeseries.csv, plots/, networks/, manifest.json, scenario.toml");
+    out!("  {}", top_level_entries(&outcome.files).join(", "));
     match &outcome.animation {
         run::AnimationOutcome::NotAsked => {}
         run::AnimationOutcome::Written => out!("  plots/network.gif: the network over the run"),
@@ -577,4 +577,19 @@ fn init_command(path: &Path, preset_name: &str) -> CommandResult {
         path.display()
     );
     Ok(())
+}
+
+/// The files and folders (`plots/`) directly in a run folder, in the order first written.
+fn top_level_entries(files: &[String]) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    for file in files {
+        let entry = match file.split_once('/') {
+            Some((folder, _)) => format!("{folder}/"),
+            None => file.clone(),
+        };
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    entries
 }

@@ -128,6 +128,12 @@ pub fn write_run_files(
         })?;
         files.push("initial_moves.csv".into());
     }
+    if let Some(imported) = &scenario.imported {
+        write_file(&root.join("imported_ids.csv"), |out| {
+            tables::write_imported_ids(out, imported)
+        })?;
+        files.push("imported_ids.csv".into());
+    }
     let networks = folder.subfolder("networks")?;
     let snapshots = recorders
         .first()

@@ -1,4 +1,5 @@
-//! The tidy data files: `timeseries.csv` and `summary.csv`.
+//! The tidy data files: `timeseries.csv`, `summary.csv`, and for an imported network
+//! `imported_ids.csv`.
 //!
 //! Numbers are written with Rust's shortest round-trip formatting, so a value read back
 //! is bit-identical, and the same run gives the same bytes.
@@ -19,6 +20,25 @@ pub fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         text.into()
     }
+}
+
+/// Header of `imported_ids.csv`.
+pub const IMPORTED_IDS_HEADER: &str = "node,id,role";
+
+/// Writes which agent each node of an imported file became: `node` is the agent's id in
+/// the GraphML snapshots (`n<agent>`), `id` the file's own id, `role` its role. Agents who
+/// arrive during the run have no file id and are not listed.
+pub fn write_imported_ids(
+    out: &mut impl Write,
+    imported: &crate::scenario::import::ImportedNetwork,
+) -> io::Result<()> {
+    writeln!(out, "{IMPORTED_IDS_HEADER}")?;
+    let roles =
+        (imported.counts.iter()).flat_map(|&(role, n)| std::iter::repeat_n(role, n as usize));
+    for (agent, (id, role)) in imported.ids.iter().zip(roles).enumerate() {
+        writeln!(out, "n{agent},{},{role}", csv_field(id))?;
+    }
+    Ok(())
 }
 
 /// Writes every replicate's rows, replicate by replicate, in recording order.

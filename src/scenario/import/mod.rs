@@ -124,6 +124,9 @@ pub struct ImportedNetwork {
     /// Each student tied to a parent in the file, with the lowest-numbered such parent:
     /// that parent is the student's family; other students get one as with generators.
     pub family: Vec<(AgentId, AgentId)>,
+    /// The file's id of each agent (index: agent id), so that outputs can be mapped back
+    /// to the survey (`imported_ids.csv` in the run folder).
+    pub ids: Vec<String>,
 }
 
 impl ImportedNetwork {
@@ -152,6 +155,9 @@ impl ImportedNetwork {
             survey.ties.iter().map(|&(a, b)| (role_of(a), role_of(b))),
         );
         let family = student_families(&survey, &agent_of);
+        let ids = (order.iter())
+            .map(|&node| survey.ids[node as usize].clone())
+            .collect();
         let summary = ImportSummary {
             files,
             population: counts.iter().copied().collect(),
@@ -166,6 +172,7 @@ impl ImportedNetwork {
             strengths: survey.strengths,
             density,
             family,
+            ids,
         }
     }
 }
