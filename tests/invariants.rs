@@ -76,25 +76,21 @@ proptest! {
             format!("policy.networking_events={networking_events}"),
             format!("run.steps={steps}"),
         ];
-        let scenario = gotong::scenario::load(Some("classroom"), &sets).unwrap().scenario;
-        let params = Params::new(&scenario);
-        let streams = Streams::new(seed, 0);
-        let schedule = Schedule::new(standard_rules());
-        let mut world = build_world(&scenario, &params, streams).unwrap();
-        prop_assert_eq!(check(&world), Ok(()));
-        for step in 1..=steps {
-            schedule.step(&mut world, streams, &params);
-            let checked = check(&world).map_err(|e| format!("step {step}: {e}"));
-            prop_assert_eq!(checked, Ok(()));
-        }
+        let checked = run_classroom(&sets, seed, steps, |step, world| {
+            check(world).map_err(|e| format!("step {step}: {e}"))
+        });
+        prop_assert_eq!(checked, Ok(()));
     }
 }
 
-/// Runs `steps` steps of `scenario` with `seed` and checks, after every step, that the
-/// total of resources has moved from its start by exactly the payoffs earned so far
-/// (`learning.payoff = "cumulative"` keeps `round_payoff` summing over the whole run).
-/// Sums are compared within 1e-9 of the larger total: the order of the additions differs.
-fn resources_follow_payoffs(sets: &[String], seed: u64, steps: u32) -> Result<(), String> {
+/// Builds the classroom school with `sets` and `seed`, then calls `after_step` on the
+/// world at the start (step 0) and after each of `steps` steps; the first error ends it.
+fn run_classroom(
+    sets: &[String],
+    seed: u64,
+    steps: u32,
+    mut after_step: impl FnMut(u32, &World) -> Result<(), String>,
+) -> Result<(), String> {
     let scenario = gotong::scenario::load(Some("classroom"), sets)
         .map_err(|e| e.to_string())?
         .scenario;
@@ -102,20 +98,37 @@ fn resources_follow_payoffs(sets: &[String], seed: u64, steps: u32) -> Result<()
     let streams = Streams::new(seed, 0);
     let schedule = Schedule::new(standard_rules());
     let mut world = build_world(&scenario, &params, streams).map_err(|e| e.to_string())?;
-    let total = |w: &World| w.agents.resources.iter().sum::<f64>();
-    let start = total(&world);
+    after_step(0, &world)?;
     for step in 1..=steps {
         schedule.step(&mut world, streams, &params);
+        after_step(step, &world)?;
+    }
+    Ok(())
+}
+
+/// The total of every agent's resources.
+fn total_resources(world: &World) -> f64 {
+    world.agents.resources.iter().sum()
+}
+
+/// Runs `steps` steps of `scenario` with `seed` and checks, after every step, that the
+/// total of resources has moved from its start by exactly the payoffs earned so far
+/// (`learning.payoff = "cumulative"` keeps `round_payoff` summing over the whole run).
+/// Sums are compared within 1e-9 of the larger total: the order of the additions differs.
+fn resources_follow_payoffs(sets: &[String], seed: u64, steps: u32) -> Result<(), String> {
+    let mut start = None;
+    run_classroom(sets, seed, steps, |step, world| {
+        let start = *start.get_or_insert(total_resources(world));
         let earned: f64 = world.agents.round_payoff.iter().sum();
-        let moved = total(&world) - start;
-        let scale = start.abs().max(total(&world).abs()).max(1.0);
+        let moved = total_resources(world) - start;
+        let scale = start.abs().max(total_resources(world).abs()).max(1.0);
         if (moved - earned).abs() > 1e-9 * scale {
             return Err(format!(
                 "step {step}: resources moved by {moved}, payoffs earned {earned}"
             ));
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Settings that leave payoffs as the only source of resources: nobody arrives or
@@ -168,21 +181,16 @@ proptest! {
             sets.push(format!("{game}={matrix}"));
         }
         sets.push("activity=[]".into());
-        let scenario = gotong::scenario::load(Some("classroom"), &sets).unwrap().scenario;
-        let params = Params::new(&scenario);
-        let streams = Streams::new(seed, 0);
-        let schedule = Schedule::new(standard_rules());
-        let mut world = build_world(&scenario, &params, streams).unwrap();
-        let total = |w: &World| w.agents.resources.iter().sum::<f64>();
-        let start = total(&world);
-        for step in 1..=steps {
-            schedule.step(&mut world, streams, &params);
-            let now = total(&world);
-            prop_assert!(
-                (now - start).abs() <= 1e-9 * start.abs(),
-                "step {}: total {} from {}", step, now, start
-            );
-        }
+        let mut start = None;
+        let conserved = run_classroom(&sets, seed, steps, |step, world| {
+            let now = total_resources(world);
+            let start = *start.get_or_insert(now);
+            if (now - start).abs() > 1e-9 * start.abs() {
+                return Err(format!("step {step}: total {now} from {start}"));
+            }
+            Ok(())
+        });
+        prop_assert_eq!(conserved, Ok(()));
     }
 }
 
